@@ -1,0 +1,144 @@
+import type { Context } from '../context.js';
+import { AuthError, InterruptedError } from '../errors.js';
+import { sanitizeForTerminal } from '../ui/text.js';
+import type { Terminal } from '../ui/terminal.js';
+import type { BrowserPlan } from './browser-choice.js';
+import type { CallbackOutcome } from './callback-check.js';
+import { startCallbackServer, type CallbackServer } from './callback-server.js';
+import { oidc, providerFailure } from './provider.js';
+import { renderResultPage } from './result-page.js';
+
+export interface BrowserLoginOptions {
+  port: number;
+  scope: string;
+  audience: string | undefined;
+  timeoutSeconds: number;
+  browser: BrowserPlan;
+}
+
+export interface LoginResult {
+  tokens: oidc.TokenEndpointResponse & oidc.TokenEndpointResponseHelpers;
+  user: oidc.UserInfoResponse;
+}
+
+/** Waits for the callback, Ctrl-C or the timeout, whichever comes first. */
+async function waitForCallback(ctx: Context, server: CallbackServer, timeoutSeconds: number): Promise<CallbackOutcome> {
+  let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
+  try {
+    return await Promise.race([
+      server.callback,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new AuthError(`Timed out after ${timeoutSeconds} seconds waiting for the login to finish in the browser.`, 'Run `mycli login` again, or pass --timeout SECONDS for more time.')),
+          timeoutSeconds * 1000,
+        );
+      }),
+      new Promise<never>((_, reject) => {
+        onAbort = () => reject(new InterruptedError('Login cancelled.'));
+        if (ctx.signal.aborted) onAbort();
+        else ctx.signal.addEventListener('abort', onAbort, { once: true });
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+    if (onAbort) ctx.signal.removeEventListener('abort', onAbort);
+  }
+}
+
+const HEADLESS_TIP = 'No browser can be opened here. Open the URL above in a browser on any machine; if it cannot reach this one, use `mycli login --device`.';
+
+async function showAuthorizationUrl(ctx: Context, ui: Terminal, url: URL, plan: BrowserPlan): Promise<void> {
+  ui.info('Open this URL in your browser to log in:');
+  ui.info(`  ${url.href}`);
+  if (!plan.open) {
+    if (plan.reason === 'headless') ui.info(HEADLESS_TIP);
+    return;
+  }
+  try {
+    await ctx.openBrowser(url.href);
+  } catch {
+    ui.warn('Could not open a browser. Open the URL above yourself.');
+  }
+}
+
+/** Authorization Code + PKCE (S256) + state + nonce through a one-shot loopback listener. */
+export async function browserLogin(ctx: Context, ui: Terminal, config: oidc.Configuration, options: BrowserLoginOptions): Promise<LoginResult> {
+  const codeVerifier = oidc.randomPKCECodeVerifier();
+  const state = oidc.randomState();
+  const nonce = oidc.randomNonce();
+  const issuer = config.serverMetadata().issuer;
+  const server = await startCallbackServer({ port: options.port, expectedState: state, expectedIssuer: issuer });
+  try {
+    const parameters: Record<string, string> = {
+      redirect_uri: server.redirectUri,
+      scope: options.scope,
+      code_challenge: await oidc.calculatePKCECodeChallenge(codeVerifier),
+      code_challenge_method: 'S256',
+      state,
+      nonce,
+    };
+    if (options.audience) parameters.audience = options.audience;
+    const url = oidc.buildAuthorizationUrl(config, parameters);
+    await showAuthorizationUrl(ctx, ui, url, options.browser);
+
+    const started = ctx.now();
+    const spinner = await ui.spinner('Waiting for you to log in in the browser… Press Ctrl-C to cancel.');
+    const tick = setInterval(() => {
+      const seconds = Math.round((ctx.now() - started) / 1000);
+      spinner.update(`Waiting for you to log in in the browser… (${seconds}s) Press Ctrl-C to cancel.`);
+    }, 1000);
+    let outcome: CallbackOutcome;
+    try {
+      outcome = await waitForCallback(ctx, server, options.timeoutSeconds);
+    } finally {
+      clearInterval(tick);
+      spinner.stop();
+    }
+
+    if (outcome.type === 'error') {
+      const description = outcome.description ? sanitizeForTerminal(outcome.description) : undefined;
+      await server.finish(renderResultPage({ ok: false, error: outcome.error, description, nextStep: 'Return to your terminal and run mycli login again.' }));
+      throw new AuthError(
+        `The provider refused the login: ${sanitizeForTerminal(outcome.error)}${description ? ` (${description})` : ''}.`,
+        'Run `mycli login` again; if it keeps failing, check the application settings at your provider.',
+      );
+    }
+
+    try {
+      const tokens = await oidc.authorizationCodeGrant(
+        config,
+        outcome.url,
+        { pkceCodeVerifier: codeVerifier, expectedState: state, expectedNonce: nonce, idTokenExpected: options.scope.split(' ').includes('openid') },
+        { redirect_uri: server.redirectUri },
+      );
+      const user = await fetchUser(config, tokens);
+      await server.finish(renderResultPage({ ok: true, name: stringClaim(user.name), email: stringClaim(user.email) }));
+      return { tokens, user };
+    } catch (error) {
+      const failure = providerFailure(error, 'Logging in');
+      await server.finish(renderResultPage({ ok: false, error: 'login_failed', description: failure.message, nextStep: 'Return to your terminal for details, then run mycli login again.' }));
+      throw failure;
+    }
+  } finally {
+    await server.close();
+  }
+}
+
+function stringClaim(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** Userinfo, checked against the ID token's subject; without a userinfo endpoint, the ID token's claims. */
+export async function fetchUser(config: oidc.Configuration, tokens: oidc.TokenEndpointResponse & oidc.TokenEndpointResponseHelpers): Promise<oidc.UserInfoResponse> {
+  const claims = tokens.claims();
+  if (!config.serverMetadata().userinfo_endpoint) {
+    if (!claims) throw new AuthError('The provider has no userinfo endpoint and returned no ID token, so mycli cannot tell who logged in.');
+    return { ...claims, sub: claims.sub };
+  }
+  try {
+    return await oidc.fetchUserInfo(config, tokens.access_token, claims?.sub ?? oidc.skipSubjectCheck);
+  } catch (error) {
+    throw providerFailure(error, 'Fetching userinfo');
+  }
+}

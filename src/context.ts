@@ -1,0 +1,35 @@
+import type { Readable, Writable } from 'node:stream';
+
+/** Terminal I/O. Data goes to stdout; progress, prompts, warnings and errors go to stderr. */
+export interface IO {
+  stdout: Writable;
+  stderr: Writable;
+  stdin: Readable;
+  stdoutIsTTY: boolean;
+  stderrIsTTY: boolean;
+  stdinIsTTY: boolean;
+}
+
+/**
+ * Every effect a command has enters through this object, so commands run in tests with buffers, a
+ * recording browser and a chosen clock. Only bin/mycli.js builds the real one (createProcessContext).
+ */
+export interface Context {
+  io: IO;
+  /** The environment, read only through here. */
+  env: Readonly<Record<string, string | undefined>>;
+  platform: NodeJS.Platform;
+  /** Home directory, for the default config directory. */
+  homeDir: string;
+  /** Milliseconds since the epoch; tests pin it to check expiry handling. */
+  now(): number;
+  /** Used for every request to the provider (openid-client's customFetch seam). */
+  fetch: typeof globalThis.fetch;
+  /**
+   * Hands a URL to the user's browser: the BROWSER command when set, else the platform opener.
+   * Resolves when the opener started; rejects when it could not be started.
+   */
+  openBrowser(url: string): Promise<void>;
+  /** Aborted on Ctrl-C: long waits (the callback listener, polling) stop and exit 130. */
+  signal: AbortSignal;
+}

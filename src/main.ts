@@ -1,0 +1,158 @@
+import { Command, CommanderError, Option } from 'commander';
+import type { Context } from './context.js';
+import { CliError, ExitCode } from './errors.js';
+import { DEFAULT_CALLBACK_PORT, DEFAULT_TIMEOUT_SECONDS } from './settings.js';
+import { createTerminal } from './ui/terminal.js';
+import { sanitizeForTerminal } from './ui/text.js';
+import { VERSION } from './version.js';
+
+/** Options and arguments commander hands an action: the last argument is the command itself. */
+type ActionArgs = unknown[];
+function globalOptions<T>(args: ActionArgs): T {
+  return (args[args.length - 1] as Command).optsWithGlobals() as T;
+}
+
+function providerOptions(command: Command): Command {
+  return command
+    .option('--issuer <url>', 'OpenID issuer URL (env MYCLI_ISSUER)')
+    .option('--domain <host>', 'Auth0 domain, shorthand for --issuer https://HOST/ (env MYCLI_DOMAIN)')
+    .option('--client-id <id>', 'OAuth client id (env MYCLI_CLIENT_ID)')
+    .option('--audience <audience>', 'API audience for Auth0 access tokens (env MYCLI_AUDIENCE)')
+    .option('--scope <scope>', 'scopes to request (env MYCLI_SCOPE)');
+}
+
+/** Builds the program. Commands load their modules only when run, so `whoami` never pays for `login`. */
+export function buildProgram(ctx: Context): Command {
+  const program = new Command('mycli')
+    .description('Log in to an OpenID Connect provider (Auth0 or any standards-compliant one) from the terminal.')
+    .version(VERSION, '-v, --version')
+    .option('--profile <name>', 'profile to use (env MYCLI_PROFILE)')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => ctx.io.stdout.write(text),
+      writeErr: (text) => ctx.io.stderr.write(text),
+    });
+
+  providerOptions(program.command('login'))
+    .description('Log in through your browser and save the session')
+    .addOption(new Option('--port <port>', `callback port on 127.0.0.1; 0 = any free port (env MYCLI_CALLBACK_PORT)`).default(undefined, String(DEFAULT_CALLBACK_PORT)))
+    .option('--no-browser', 'print the login URL instead of opening a browser')
+    .addOption(new Option('--timeout <seconds>', 'how long to wait for the browser').default(undefined, String(DEFAULT_TIMEOUT_SECONDS)))
+    .option('--json', 'print who logged in as JSON on stdout')
+    .addHelpText('after', `
+Examples:
+  $ mycli login --domain example.eu.auth0.com --client-id abc123
+  $ mycli login --issuer https://id.example.com/ --client-id mycli --port 0
+  $ mycli login --no-browser      # print the URL, open it yourself`)
+    .action(async (...args: ActionArgs) => {
+      const { runLogin } = await import('./commands/login.js');
+      await runLogin(ctx, globalOptions(args));
+    });
+
+  program
+    .command('logout')
+    .description('Delete the saved session and end the browser session at the provider')
+    .option('--return-to <url>', 'where the provider sends the browser after logout (env MYCLI_RETURN_TO)')
+    .option('--no-browser', 'print the logout URL instead of opening a browser')
+    .addHelpText('after', `
+Examples:
+  $ mycli logout
+  $ mycli logout --profile work --no-browser`)
+    .action(async (...args: ActionArgs) => {
+      const { runLogout } = await import('./commands/logout.js');
+      await runLogout(ctx, globalOptions(args));
+    });
+
+  program
+    .command('whoami')
+    .description('Show who is logged in (exit 0), or exit 4 when nobody is')
+    .option('--json', 'print one JSON document on stdout')
+    .addHelpText('after', `
+Examples:
+  $ mycli whoami
+  $ mycli whoami --json | jq -r .user.email
+  $ mycli whoami >/dev/null 2>&1 || mycli login`)
+    .action(async (...args: ActionArgs) => {
+      const { runWhoami } = await import('./commands/whoami.js');
+      await runWhoami(ctx, globalOptions(args));
+    });
+
+  program
+    .command('token')
+    .description('Print a valid access token on stdout')
+    .option('--json', 'print {"accessToken","expiresAt"} on stdout')
+    .addHelpText('after', `
+Examples:
+  $ curl -H "Authorization: Bearer $(mycli token)" https://api.example.com/`)
+    .action(async (...args: ActionArgs) => {
+      const { runToken } = await import('./commands/token.js');
+      await runToken(ctx, globalOptions(args));
+    });
+
+  const config = program
+    .command('config')
+    .description('Read and change saved settings (issuer, client-id, audience, scope, port, return-to)')
+    .addHelpText('after', `
+Examples:
+  $ mycli config set issuer https://example.eu.auth0.com/
+  $ mycli config set client-id abc123 --profile work
+  $ mycli config list`);
+  config
+    .command('get <key>')
+    .description('Print a setting')
+    .action(async (key: string, ...args: ActionArgs) => {
+      const { runConfigGet } = await import('./commands/config.js');
+      await runConfigGet(ctx, key, globalOptions(args));
+    });
+  config
+    .command('set <key> <value>')
+    .description('Save a setting')
+    .action(async (key: string, value: string, ...args: ActionArgs) => {
+      const { runConfigSet } = await import('./commands/config.js');
+      await runConfigSet(ctx, key, value, globalOptions(args));
+    });
+  config
+    .command('unset <key>')
+    .description('Remove a setting')
+    .action(async (key: string, ...args: ActionArgs) => {
+      const { runConfigUnset } = await import('./commands/config.js');
+      await runConfigUnset(ctx, key, globalOptions(args));
+    });
+  config
+    .command('list')
+    .description('Print every saved setting of the profile')
+    .option('--json', 'print one JSON object')
+    .action(async (...args: ActionArgs) => {
+      const { runConfigList } = await import('./commands/config.js');
+      await runConfigList(ctx, globalOptions(args));
+    });
+  return program;
+}
+
+/** Runs mycli and returns its exit code. Never exits the process and never prints a stack trace. */
+export async function main(argv: string[], ctx: Context): Promise<number> {
+  const program = buildProgram(ctx);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return ExitCode.ok;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return ExitCode.ok;
+      return ExitCode.usage; // commander has already printed the one-line reason
+    }
+    const ui = createTerminal(ctx);
+    if (ctx.signal.aborted) {
+      ui.failure('Interrupted.');
+      return ExitCode.interrupted;
+    }
+    if (error instanceof CliError) {
+      ui.failure(error.message, error.hint);
+      return error.exitCode;
+    }
+    // A bug: one line, never the stack (it could carry request details).
+    const message = error instanceof Error ? error.message : String(error);
+    ui.failure(`Unexpected error: ${sanitizeForTerminal(message)}`, 'Please report this at the mycli issue tracker.');
+    return ExitCode.failed;
+  }
+}

@@ -1,0 +1,55 @@
+import { Chalk } from 'chalk';
+import type { Context } from '../context.js';
+
+export interface Spinner {
+  update(text: string): void;
+  stop(): void;
+}
+
+/** Messages for the person at the terminal, all on stderr; stdout stays for data. */
+export interface Terminal {
+  /** Colour and spinners: stderr is a TTY, NO_COLOR unset, TERM not dumb, not --json. */
+  readonly fancy: boolean;
+  info(line: string): void;
+  warn(line: string): void;
+  success(line: string): void;
+  failure(line: string, hint?: string): void;
+  /** A line of data on stdout. */
+  data(line: string): void;
+  bold(text: string): string;
+  dim(text: string): string;
+  spinner(text: string): Promise<Spinner>;
+}
+
+export function createTerminal(ctx: Context, options: { json?: boolean } = {}): Terminal {
+  const { env, io } = ctx;
+  const fancy = io.stderrIsTTY && !options.json && !('NO_COLOR' in env && env.NO_COLOR !== '') && env.TERM !== 'dumb';
+  const chalk = new Chalk({ level: fancy ? 1 : 0 });
+  const err = (line: string) => io.stderr.write(`${line}\n`);
+  return {
+    fancy,
+    info: err,
+    warn: (line) => err(chalk.yellow(`Warning: ${line}`)),
+    success: (line) => err(chalk.green(`✓ ${line}`)),
+    failure: (line, hint) => {
+      err(chalk.red(`✗ ${line}`));
+      if (hint) err(hint);
+    },
+    data: (line) => io.stdout.write(`${line}\n`),
+    bold: (text) => chalk.bold(text),
+    dim: (text) => chalk.dim(text),
+    async spinner(text) {
+      if (!fancy) {
+        err(text);
+        return { update() {}, stop() {} };
+      }
+      const { default: yoctoSpinner } = await import('yocto-spinner');
+      // mycli handles Ctrl-C itself (exit 130, listener closed), so the spinner must not.
+      const spin = yoctoSpinner({ text, stream: io.stderr, handleSignals: false }).start();
+      return {
+        update: (next) => void (spin.text = next),
+        stop: () => void spin.stop(),
+      };
+    },
+  };
+}

@@ -1,6 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import type { Context } from './context.js';
-import { CliError, ExitCode } from './errors.js';
+import { CliError, ExitCode, InterruptedError } from './errors.js';
 import { DEFAULT_CALLBACK_PORT, DEFAULT_TIMEOUT_SECONDS } from './settings.js';
 import { createTerminal } from './ui/terminal.js';
 import { sanitizeForTerminal } from './ui/text.js';
@@ -142,7 +142,8 @@ export async function main(argv: string[], ctx: Context): Promise<number> {
       return ExitCode.usage; // commander has already printed the one-line reason
     }
     const ui = createTerminal(ctx);
-    if (ctx.signal.aborted) {
+    if (ctx.signal.aborted && !(error instanceof InterruptedError)) {
+      // Whatever failed after Ctrl-C (an aborted request) failed because of it.
       ui.failure('Interrupted.');
       return ExitCode.interrupted;
     }

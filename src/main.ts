@@ -5,6 +5,9 @@ import { DEFAULT_CALLBACK_PORT, DEFAULT_TIMEOUT_SECONDS } from './settings.js';
 import { createTerminal } from './ui/terminal.js';
 import { sanitizeForTerminal } from './ui/text.js';
 import { VERSION } from './version.js';
+// whoami and token are the hot paths (shell prompts, $(…) in loops): part of the entry chunk, not loaded later.
+import { runToken } from './commands/token.js';
+import { runWhoami } from './commands/whoami.js';
 
 /** Options and arguments commander hands an action: the last argument is the command itself. */
 type ActionArgs = unknown[];
@@ -74,7 +77,6 @@ Examples:
   $ mycli whoami --json | jq -r .user.email
   $ mycli whoami >/dev/null 2>&1 || mycli login`)
     .action(async (...args: ActionArgs) => {
-      const { runWhoami } = await import('./commands/whoami.js');
       await runWhoami(ctx, globalOptions(args));
     });
 
@@ -86,7 +88,6 @@ Examples:
 Examples:
   $ curl -H "Authorization: Bearer $(mycli token)" https://api.example.com/`)
     .action(async (...args: ActionArgs) => {
-      const { runToken } = await import('./commands/token.js');
       await runToken(ctx, globalOptions(args));
     });
 

@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
 import { homedir } from 'node:os';
+import { isatty } from 'node:tty';
 import type { Context } from './context.js';
 
 /** Splits a BROWSER value such as `firefox --new-window` into a command and its arguments. */
@@ -11,7 +11,9 @@ export function splitCommandLine(value: string): string[] {
 }
 
 /** Starts a command detached, so closing mycli never closes the browser it opened. */
-function startDetached(command: string, args: string[]): Promise<void> {
+async function startDetached(command: string, args: string[]): Promise<void> {
+  // Loaded here, not at start-up: whoami and token never open a browser.
+  const { spawn } = await import('node:child_process');
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { stdio: 'ignore', detached: true });
     child.once('error', reject);
@@ -41,10 +43,13 @@ export function createProcessContext(signal: AbortSignal): Context {
     io: {
       stdout: process.stdout,
       stderr: process.stderr,
-      stdin: process.stdin,
+      // Opening stdin costs start-up time and only the login's paste fallback reads it.
+      get stdin() {
+        return process.stdin;
+      },
       stdoutIsTTY: Boolean(process.stdout.isTTY),
       stderrIsTTY: Boolean(process.stderr.isTTY),
-      stdinIsTTY: Boolean(process.stdin.isTTY),
+      stdinIsTTY: isatty(0),
     },
     env,
     platform: process.platform,

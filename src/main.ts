@@ -58,6 +58,7 @@ Examples:
     .description('Delete the saved session and end the browser session at the provider')
     .option('--return-to <url>', 'where the provider sends the browser after logout (env MYCLI_RETURN_TO)')
     .option('--no-browser', 'print the logout URL instead of opening a browser')
+    .option('--no-revoke', 'do not revoke the refresh token at the provider')
     .addHelpText('after', `
 Examples:
   $ mycli logout
@@ -71,22 +72,25 @@ Examples:
     .command('whoami')
     .description('Show who is logged in (exit 0), or exit 4 when nobody is')
     .option('--json', 'print one JSON document on stdout')
+    .option('--verify', 'ask the provider whether it still accepts the session (refreshing first if needed)')
     .addHelpText('after', `
 Examples:
   $ mycli whoami
   $ mycli whoami --json | jq -r .user.email
-  $ mycli whoami >/dev/null 2>&1 || mycli login`)
+  $ mycli whoami >/dev/null 2>&1 || mycli login
+  $ mycli whoami --verify    # exit 0 accepted, 4 revoked, 1 provider unreachable`)
     .action(async (...args: ActionArgs) => {
       await runWhoami(ctx, globalOptions(args));
     });
 
   program
     .command('token')
-    .description('Print a valid access token on stdout')
+    .description('Print a valid access token on stdout, refreshing it first when it expires within 60 seconds')
     .option('--json', 'print {"accessToken","expiresAt"} on stdout')
     .addHelpText('after', `
 Examples:
-  $ curl -H "Authorization: Bearer $(mycli token)" https://api.example.com/`)
+  $ curl -H "Authorization: Bearer $(mycli token)" https://api.example.com/
+  $ MYCLI_TOKEN=eyJ... mycli token    # prints MYCLI_TOKEN, reads no file`)
     .action(async (...args: ActionArgs) => {
       await runToken(ctx, globalOptions(args));
     });

@@ -11,6 +11,8 @@ export interface SessionInput {
   now: number;
   /** Kept when the provider does not rotate it (a refresh response without refresh_token). */
   previousRefreshToken?: string | undefined;
+  /** Kept when a refresh response carries no new ID token: logout still needs one for id_token_hint. */
+  previousIdToken?: string | undefined;
 }
 
 /** The session file's content from a token response: the one place tokens become a session. */
@@ -34,7 +36,8 @@ export function buildSession(input: SessionInput): Session {
   if (typeof tokens.expires_in === 'number') session.tokens.expiresAt = new Date(now + tokens.expires_in * 1000).toISOString();
   const refreshToken = tokens.refresh_token ?? input.previousRefreshToken;
   if (refreshToken) session.tokens.refreshToken = refreshToken;
-  if (tokens.id_token) session.tokens.idToken = tokens.id_token;
+  const idToken = tokens.id_token ?? input.previousIdToken;
+  if (idToken) session.tokens.idToken = idToken;
   if (tokens.scope) session.tokens.scope = tokens.scope;
   return session;
 }

@@ -85,3 +85,12 @@ export function parseSession(text: string): ParsedSession {
 export function expiresAtMs(session: Session): number | undefined {
   return session.tokens.expiresAt ? Date.parse(session.tokens.expiresAt) : undefined;
 }
+
+/**
+ * True when the access token has expired or expires within marginMs (it could lapse before the caller
+ * uses it). A token without a known expiry is taken as valid: only the provider can say otherwise.
+ */
+export function expiresWithin(session: Session, now: number, marginMs: number): boolean {
+  const expires = expiresAtMs(session);
+  return expires !== undefined && expires - marginMs <= now;
+}

@@ -8,7 +8,7 @@ import type { Adapter, AdapterPayload, ClientMetadata, KoaContextWithOIDC } from
 export interface TestProviderOptions {
   /** default true; false stands in for an Auth0 tenant (no end_session_endpoint in discovery) */
   rpInitiatedLogout?: boolean;
-  /** access token lifetime in seconds, default 3600 */
+  /** access token lifetime in seconds, default 3600; setAccessTokenTtl() changes it for tokens issued later */
   accessTokenTtl?: number;
   /** default true */
   deviceFlow?: boolean;
@@ -40,6 +40,8 @@ export interface TestProvider {
   ccClientSecret: string;
   provider: Provider;
   counts: RequestCounts;
+  /** Lifetime in seconds of the user access tokens issued from now on (login short, refresh long, say). */
+  setAccessTokenTtl(seconds: number): void;
   /** Destroys every refresh token issued so far; access tokens already issued stay valid until they expire, as with Auth0. */
   revokeRefreshTokens(): Promise<void>;
   close(): Promise<void>;
@@ -81,6 +83,7 @@ export async function startTestProvider(opts: TestProviderOptions = {}): Promise
     port = 0,
   } = opts;
   silenceProviderNotices();
+  let userAccessTokenTtl = accessTokenTtl;
   const { default: ProviderClass } = await import('oidc-provider');
 
   const server = createServer();
@@ -142,7 +145,7 @@ export async function startTestProvider(opts: TestProviderOptions = {}): Promise
       clientCredentials: { enabled: clientCredentials },
     },
     ttl: {
-      AccessToken: accessTokenTtl,
+      AccessToken: () => userAccessTokenTtl,
       ClientCredentials: accessTokenTtl,
       AuthorizationCode: 60,
       DeviceCode: 600,
@@ -171,6 +174,9 @@ export async function startTestProvider(opts: TestProviderOptions = {}): Promise
     ccClientSecret,
     provider,
     counts,
+    setAccessTokenTtl: (seconds) => {
+      userAccessTokenTtl = seconds;
+    },
     revokeRefreshTokens: async () => store.destroyModel('RefreshToken'),
     close: () => close(server),
   };

@@ -1,7 +1,7 @@
 // Bundles src/ into dist/ with esbuild: one module graph resolved at build time, so start-up pays for
 // no module resolution of our own files. Chunks are split so each command loads only what it needs.
 import { build } from 'esbuild';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
@@ -52,6 +52,8 @@ const result = await build({
   define: { MYCLI_VERSION: JSON.stringify(pkg.version) },
   logLevel: 'warning',
 });
+// Kept for test/bundle.test.ts, which checks what the hot paths load.
+writeFileSync(new URL('../dist/meta.json', import.meta.url), JSON.stringify(result.metafile));
 if (process.env.MYCLI_BUILD_ANALYZE) {
   const { analyzeMetafile } = await import('esbuild');
   console.log(await analyzeMetafile(result.metafile));

@@ -1,0 +1,25 @@
+// `npm pack` gives a package that installs globally and runs, as a user would install it.
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { ROOT, sandbox } from '../support/cli.ts';
+
+test('npm pack → npm install -g → mycli runs', () => {
+  const box = sandbox();
+  try {
+    const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+    const packed = execFileSync(npm, ['pack', '--silent', '--pack-destination', box.dir], { cwd: ROOT, encoding: 'utf8' }).trim().split('\n').pop()!;
+    const prefix = join(box.dir, 'global');
+    execFileSync(npm, ['install', '-g', '--prefix', prefix, '--prefer-offline', '--no-audit', '--no-fund', join(box.dir, packed)], { cwd: box.dir, stdio: 'pipe' });
+    const mycli = join(prefix, 'bin', 'mycli');
+    const version = spawnSync(mycli, ['--version'], { env: box.env, encoding: 'utf8' });
+    assert.equal(version.status, 0, version.stderr);
+    assert.match(version.stdout, /^\d+\.\d+\.\d+\n$/);
+    const whoami = spawnSync(mycli, ['whoami', '--json'], { env: box.env, encoding: 'utf8' });
+    assert.equal(whoami.status, 4);
+    assert.deepEqual(JSON.parse(whoami.stdout), { loggedIn: false, profile: 'default' });
+  } finally {
+    box.cleanup();
+  }
+});

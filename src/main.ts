@@ -28,6 +28,15 @@ export function buildProgram(ctx: Context): Command {
     .version(VERSION, '-v, --version')
     .option('--profile <name>', 'profile to use (env MYCLI_PROFILE)')
     .showHelpAfterError('(run with --help for usage)')
+    .addHelpText('after', `
+Examples:
+  $ mycli login --domain example.eu.auth0.com --client-id abc123
+  $ mycli whoami
+  $ curl -H "Authorization: Bearer $(mycli token)" https://api.example.com/
+  $ mycli logout
+
+Learn more:
+  Run \`mycli <command> --help\` for a command's options and examples.`)
     .exitOverride()
     .configureOutput({
       writeOut: (text) => ctx.io.stdout.write(text),
@@ -84,7 +93,9 @@ Examples:
     .option('--json', 'print {"accessToken","expiresAt"} on stdout')
     .addHelpText('after', `
 Examples:
-  $ curl -H "Authorization: Bearer $(mycli token)" https://api.example.com/`)
+  $ mycli token
+  $ curl -H "Authorization: Bearer $(mycli token)" https://api.example.com/
+  $ mycli token --json | jq -r .expiresAt`)
     .action(async (...args: ActionArgs) => {
       const { runToken } = await import('./commands/token.js');
       await runToken(ctx, globalOptions(args));
@@ -101,6 +112,10 @@ Examples:
   config
     .command('get <key>')
     .description('Print a setting')
+    .addHelpText('after', `
+Examples:
+  $ mycli config get issuer
+  $ mycli config get client-id --profile work`)
     .action(async (key: string, ...args: ActionArgs) => {
       const { runConfigGet } = await import('./commands/config.js');
       await runConfigGet(ctx, key, globalOptions(args));
@@ -108,6 +123,10 @@ Examples:
   config
     .command('set <key> <value>')
     .description('Save a setting')
+    .addHelpText('after', `
+Examples:
+  $ mycli config set issuer https://example.eu.auth0.com/
+  $ mycli config set port 0           # any free port (RFC 8252 providers)`)
     .action(async (key: string, value: string, ...args: ActionArgs) => {
       const { runConfigSet } = await import('./commands/config.js');
       await runConfigSet(ctx, key, value, globalOptions(args));
@@ -115,6 +134,9 @@ Examples:
   config
     .command('unset <key>')
     .description('Remove a setting')
+    .addHelpText('after', `
+Examples:
+  $ mycli config unset audience`)
     .action(async (key: string, ...args: ActionArgs) => {
       const { runConfigUnset } = await import('./commands/config.js');
       await runConfigUnset(ctx, key, globalOptions(args));
@@ -123,6 +145,10 @@ Examples:
     .command('list')
     .description('Print every saved setting of the profile')
     .option('--json', 'print one JSON object')
+    .addHelpText('after', `
+Examples:
+  $ mycli config list
+  $ mycli config list --profile work --json`)
     .action(async (...args: ActionArgs) => {
       const { runConfigList } = await import('./commands/config.js');
       await runConfigList(ctx, globalOptions(args));

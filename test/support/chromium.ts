@@ -49,9 +49,12 @@ export interface TestChromium {
 
 /** Starts Chromium with a fresh profile and connects to it. One per test file keeps the suite quick. */
 export async function launchChromium(): Promise<TestChromium> {
+  // The profile, and Chromium's own temp files (TMPDIR: Debian's wrapper puts shared memory there), in one dir.
   const profile = mkdtempSync(join(tmpdir(), 'mycli-chromium-'));
-  const child = spawn(CHROMIUM_PATH, [...FLAGS, '--remote-debugging-port=0', `--user-data-dir=${profile}`, 'about:blank'], {
+  mkdirSync(join(profile, 'tmp'));
+  const child = spawn(CHROMIUM_PATH, [...FLAGS, '--remote-debugging-port=0', `--user-data-dir=${join(profile, 'data')}`, 'about:blank'], {
     stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, TMPDIR: join(profile, 'tmp') },
   });
   // Whatever happens to the test process, Chromium goes with it.
   const killOnExit = () => child.kill('SIGKILL');

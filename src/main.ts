@@ -31,6 +31,15 @@ export function buildProgram(ctx: Context): Command {
     .version(VERSION, '-v, --version')
     .option('--profile <name>', 'profile to use (env MYCLI_PROFILE)')
     .showHelpAfterError('(run with --help for usage)')
+    .addHelpText('after', `
+Examples:
+  $ mycli login --domain example.eu.auth0.com --client-id abc123
+  $ mycli whoami
+  $ curl -H "Authorization: Bearer $(mycli token)" https://api.example.com/
+  $ mycli logout
+
+Learn more:
+  Run \`mycli <command> --help\` for a command's options and examples.`)
     .exitOverride()
     .configureOutput({
       writeOut: (text) => ctx.io.stdout.write(text),
@@ -89,7 +98,9 @@ Examples:
     .option('--json', 'print {"accessToken","expiresAt"} on stdout')
     .addHelpText('after', `
 Examples:
+  $ mycli token
   $ curl -H "Authorization: Bearer $(mycli token)" https://api.example.com/
+  $ mycli token --json | jq -r .expiresAt
   $ MYCLI_TOKEN=eyJ... mycli token    # prints MYCLI_TOKEN, reads no file`)
     .action(async (...args: ActionArgs) => {
       await runToken(ctx, globalOptions(args));
@@ -106,6 +117,10 @@ Examples:
   config
     .command('get <key>')
     .description('Print a setting')
+    .addHelpText('after', `
+Examples:
+  $ mycli config get issuer
+  $ mycli config get client-id --profile work`)
     .action(async (key: string, ...args: ActionArgs) => {
       const { runConfigGet } = await import('./commands/config.js');
       await runConfigGet(ctx, key, globalOptions(args));
@@ -113,6 +128,10 @@ Examples:
   config
     .command('set <key> <value>')
     .description('Save a setting')
+    .addHelpText('after', `
+Examples:
+  $ mycli config set issuer https://example.eu.auth0.com/
+  $ mycli config set port 0           # any free port (RFC 8252 providers)`)
     .action(async (key: string, value: string, ...args: ActionArgs) => {
       const { runConfigSet } = await import('./commands/config.js');
       await runConfigSet(ctx, key, value, globalOptions(args));
@@ -120,6 +139,9 @@ Examples:
   config
     .command('unset <key>')
     .description('Remove a setting')
+    .addHelpText('after', `
+Examples:
+  $ mycli config unset audience`)
     .action(async (key: string, ...args: ActionArgs) => {
       const { runConfigUnset } = await import('./commands/config.js');
       await runConfigUnset(ctx, key, globalOptions(args));
@@ -128,6 +150,10 @@ Examples:
     .command('list')
     .description('Print every saved setting of the profile')
     .option('--json', 'print one JSON object')
+    .addHelpText('after', `
+Examples:
+  $ mycli config list
+  $ mycli config list --profile work --json`)
     .action(async (...args: ActionArgs) => {
       const { runConfigList } = await import('./commands/config.js');
       await runConfigList(ctx, globalOptions(args));

@@ -1,7 +1,7 @@
 import type { Context } from '../context.js';
 import { AuthError, InterruptedError } from '../errors.js';
 import { sanitizeForTerminal } from '../ui/text.js';
-import type { Terminal } from '../ui/terminal.js';
+import { formatElapsed, type Terminal } from '../ui/terminal.js';
 import type { BrowserPlan } from './browser-choice.js';
 import type { CallbackOutcome } from './callback-check.js';
 import { startCallbackServer, type CallbackServer } from './callback-server.js';
@@ -46,6 +46,8 @@ async function waitForCallback(ctx: Context, server: CallbackServer, timeoutSeco
   }
 }
 
+const RETRY_HINT = 'Run `mycli login` again; if it keeps failing, check the application settings at your provider.';
+
 const HEADLESS_TIP = 'No browser can be opened here. Open the URL above in a browser on any machine; if it cannot reach this one, use `mycli login --device`.';
 
 async function showAuthorizationUrl(ctx: Context, ui: Terminal, url: URL, plan: BrowserPlan): Promise<void> {
@@ -85,8 +87,7 @@ export async function browserLogin(ctx: Context, ui: Terminal, config: oidc.Conf
     const started = ctx.now();
     const spinner = await ui.spinner('Waiting for you to log in in the browser… Press Ctrl-C to cancel.');
     const tick = setInterval(() => {
-      const seconds = Math.round((ctx.now() - started) / 1000);
-      spinner.update(`Waiting for you to log in in the browser… (${seconds}s) Press Ctrl-C to cancel.`);
+      spinner.update(`Waiting for you to log in in the browser… (${formatElapsed(ctx.now() - started)}) Press Ctrl-C to cancel.`);
     }, 1000);
     let outcome: CallbackOutcome;
     try {
@@ -98,10 +99,10 @@ export async function browserLogin(ctx: Context, ui: Terminal, config: oidc.Conf
 
     if (outcome.type === 'error') {
       const description = outcome.description ? sanitizeForTerminal(outcome.description) : undefined;
-      await server.finish(renderResultPage({ ok: false, error: outcome.error, description, nextStep: 'Return to your terminal and run mycli login again.' }));
+      await server.finish(renderResultPage({ ok: false, error: outcome.error, description, nextStep: 'Return to your terminal and run `mycli login` again.' }));
       throw new AuthError(
         `The provider refused the login: ${sanitizeForTerminal(outcome.error)}${description ? ` (${description})` : ''}.`,
-        'Run `mycli login` again; if it keeps failing, check the application settings at your provider.',
+        RETRY_HINT,
       );
     }
 
@@ -117,8 +118,8 @@ export async function browserLogin(ctx: Context, ui: Terminal, config: oidc.Conf
       return { tokens, user };
     } catch (error) {
       const failure = providerFailure(error, 'Logging in');
-      await server.finish(renderResultPage({ ok: false, error: 'login_failed', description: failure.message, nextStep: 'Return to your terminal for details, then run mycli login again.' }));
-      throw failure;
+      await server.finish(renderResultPage({ ok: false, error: 'login_failed', description: failure.message, nextStep: 'Return to your terminal for details, then run `mycli login` again.' }));
+      throw failure instanceof AuthError && !failure.hint ? new AuthError(failure.message, RETRY_HINT) : failure;
     }
   } finally {
     await server.close();

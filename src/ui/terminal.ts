@@ -21,6 +21,14 @@ export interface Terminal {
   spinner(text: string): Promise<Spinner>;
 }
 
+/** Elapsed time for a waiting line: "7s", "1m 05s", "12m 00s". */
+export function formatElapsed(ms: number): string {
+  const total = Math.max(0, Math.floor(ms / 1000));
+  const minutes = Math.floor(total / 60);
+  const seconds = total % 60;
+  return minutes === 0 ? `${seconds}s` : `${minutes}m ${String(seconds).padStart(2, '0')}s`;
+}
+
 export function createTerminal(ctx: Context, options: { json?: boolean } = {}): Terminal {
   const { env, io } = ctx;
   const fancy = io.stderrIsTTY && !options.json && !('NO_COLOR' in env && env.NO_COLOR !== '') && env.TERM !== 'dumb';

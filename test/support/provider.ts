@@ -16,6 +16,10 @@ export interface TestProviderOptions {
   clientCredentials?: boolean;
   /** `interval` advertised in device authorization responses (oidc-provider sends none, so clients would wait 5 s); default 1 */
   deviceInterval?: number;
+  /** device code lifetime in seconds (`expires_in` of the device authorization response), default 600 */
+  deviceCodeTtl?: number;
+  /** answer the first N device-code polls that would be authorization_pending with slow_down instead; default 0 */
+  deviceSlowDown?: number;
   /** default 0 (any free port) */
   port?: number;
 }
@@ -40,6 +44,8 @@ export interface TestProvider {
   ccClientSecret: string;
   provider: Provider;
   counts: RequestCounts;
+  /** Date.now() of each token request with the device_code grant, in order */
+  devicePolls: number[];
   /** Destroys every refresh token issued so far; access tokens already issued stay valid until they expire, as with Auth0. */
   revokeRefreshTokens(): Promise<void>;
   close(): Promise<void>;
@@ -78,6 +84,8 @@ export async function startTestProvider(opts: TestProviderOptions = {}): Promise
     deviceFlow = true,
     clientCredentials = true,
     deviceInterval = 1,
+    deviceCodeTtl = 600,
+    deviceSlowDown = 0,
     port = 0,
   } = opts;
   silenceProviderNotices();
@@ -145,7 +153,7 @@ export async function startTestProvider(opts: TestProviderOptions = {}): Promise
       AccessToken: accessTokenTtl,
       ClientCredentials: accessTokenTtl,
       AuthorizationCode: 60,
-      DeviceCode: 600,
+      DeviceCode: deviceCodeTtl,
       IdToken: 3600,
       RefreshToken: 14 * 24 * 3600,
       Interaction: 3600,
@@ -155,11 +163,21 @@ export async function startTestProvider(opts: TestProviderOptions = {}): Promise
   });
 
   const counts: RequestCounts = { authorization: 0, token: 0, refresh: 0, revocation: 0, userinfo: 0 };
+  const devicePolls: number[] = [];
+  let slowDownsLeft = deviceSlowDown;
   provider.use(async (ctx, next) => {
     await next();
     countRequest(ctx, counts);
     if (ctx.oidc?.route === 'device_authorization' && ctx.status === 200 && isRecord(ctx.body)) {
       ctx.body.interval ??= deviceInterval;
+    }
+    if (ctx.oidc?.route === 'token' && (ctx.oidc.params?.grant_type ?? ctx.oidc.body?.grant_type) === DEVICE_CODE_GRANT) {
+      devicePolls.push(Date.now());
+      // RFC 8628 3.5: a provider may ask the client to poll less often (oidc-provider itself never does).
+      if (slowDownsLeft > 0 && isRecord(ctx.body) && ctx.body.error === 'authorization_pending') {
+        slowDownsLeft -= 1;
+        ctx.body = { error: 'slow_down', error_description: 'you are polling too quickly and should back off at a reasonable rate' };
+      }
     }
   });
   server.on('request', provider.callback());
@@ -171,6 +189,7 @@ export async function startTestProvider(opts: TestProviderOptions = {}): Promise
     ccClientSecret,
     provider,
     counts,
+    devicePolls,
     revokeRefreshTokens: async () => store.destroyModel('RefreshToken'),
     close: () => close(server),
   };
@@ -218,6 +237,8 @@ function close(server: Server): Promise<void> {
     server.closeAllConnections();
   });
 }
+
+const DEVICE_CODE_KEPT_SECONDS = 120;
 
 // Token models whose records are indexed by grant, so that revoking a grant finds them.
 const GRANTABLE = new Set(['AccessToken', 'AuthorizationCode', 'RefreshToken', 'DeviceCode', 'BackchannelAuthenticationRequest']);
@@ -268,7 +289,10 @@ class MemoryStore {
 
       async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
         const key = this.#key(id);
-        records.set(key, { payload, expiresAt: expiresIn ? Date.now() + expiresIn * 1000 : Infinity });
+        // Expired device codes are kept a while, so that polling with one gets expired_token (RFC 8628,
+        // as Auth0 answers) rather than invalid_grant "device code not found".
+        const keep = this.#model === 'DeviceCode' ? DEVICE_CODE_KEPT_SECONDS : 0;
+        records.set(key, { payload, expiresAt: expiresIn ? Date.now() + (expiresIn + keep) * 1000 : Infinity });
         if (GRANTABLE.has(this.#model) && payload.grantId) {
           const members = grants.get(payload.grantId) ?? new Set<string>();
           grants.set(payload.grantId, members.add(key));

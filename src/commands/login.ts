@@ -39,6 +39,8 @@ export async function runLogin(ctx: Context, flags: LoginFlags): Promise<void> {
     audience: settings.audience,
     timeoutSeconds,
     browser: planBrowser(ctx, !flags.browser),
+    // Only a person at a terminal can paste; under CI nothing ever prompts.
+    paste: ctx.io.stdinIsTTY && !ctx.env.CI,
   });
   const session = buildSession({
     config,

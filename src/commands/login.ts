@@ -1,5 +1,6 @@
 import { planBrowser } from '../auth/browser-choice.js';
-import { browserLogin } from '../auth/browser-login.js';
+import { browserLogin, type LoginResult } from '../auth/browser-login.js';
+import { deviceLogin } from '../auth/device-login.js';
 import { discover } from '../auth/provider.js';
 import { buildSession } from '../auth/session-builder.js';
 import type { Context } from '../context.js';
@@ -17,14 +18,15 @@ export interface LoginFlags extends SettingFlags, ProfileFlags {
   browser: boolean;
   timeout?: string;
   json?: boolean;
+  device?: boolean;
 }
 
 export async function runLogin(ctx: Context, flags: LoginFlags): Promise<void> {
   const ui = createTerminal(ctx, { json: flags.json });
   const where = resolveWhere(ctx, flags);
   const settings = loadSettings(ctx, where, flags);
-  const timeoutSeconds = flags.timeout === undefined ? DEFAULT_TIMEOUT_SECONDS : validateTimeout(flags.timeout);
-  if (ctx.env.CI && flags.browser) {
+  const timeoutSeconds = flags.timeout === undefined ? undefined : validateTimeout(flags.timeout);
+  if (ctx.env.CI && flags.browser && !flags.device) {
     throw new UsageError(
       'mycli login cannot open a browser under CI (CI is set).',
       'Use `mycli login --client-credentials` with MYCLI_CLIENT_SECRET, set MYCLI_TOKEN, or pass --device or --no-browser explicitly.',
@@ -33,15 +35,22 @@ export async function runLogin(ctx: Context, flags: LoginFlags): Promise<void> {
   const { issuer, clientId } = requireProvider(settings);
 
   const config = await discover(ctx, issuer, clientId);
-  const { tokens, user } = await browserLogin(ctx, ui, config, {
-    port: settings.port,
-    scope: settings.scope,
-    audience: settings.audience,
-    timeoutSeconds,
-    browser: planBrowser(ctx, !flags.browser),
-    // Only a person at a terminal can paste; under CI nothing ever prompts.
-    paste: ctx.io.stdinIsTTY && !ctx.env.CI,
-  });
+  const browser = planBrowser(ctx, !flags.browser);
+  let result: LoginResult;
+  if (flags.device) {
+    result = await deviceLogin(ctx, ui, config, { scope: settings.scope, audience: settings.audience, browser, timeoutSeconds });
+  } else {
+    result = await browserLogin(ctx, ui, config, {
+      port: settings.port,
+      scope: settings.scope,
+      audience: settings.audience,
+      timeoutSeconds: timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS,
+      browser,
+      // Only a person at a terminal can paste; under CI nothing ever prompts.
+      paste: ctx.io.stdinIsTTY && !ctx.env.CI,
+    });
+  }
+  const { tokens, user } = result;
   const session = buildSession({
     config,
     clientId,

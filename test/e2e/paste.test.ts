@@ -48,6 +48,11 @@ class Terminal {
     this.#tmux(['send-keys', '-t', 'login', 'Enter']);
   }
 
+  /** Presses keys by tmux name, e.g. C-c. */
+  press(key: string): void {
+    this.#tmux(['send-keys', '-t', 'login', key]);
+  }
+
   async exitCode(timeoutMs = 30_000): Promise<number> {
     const deadline = Date.now() + timeoutMs;
     while (!existsSync(this.#exitFile) || readFileSync(this.#exitFile, 'utf8').trim() === '') {
@@ -115,6 +120,19 @@ describe('pasting the callback URL into the terminal', { skip: hasTmux ? false :
     const session = JSON.parse(readFileSync(join(env.MYCLI_CONFIG_DIR, 'sessions', 'default.json'), 'utf8'));
     assert.equal(session.user.sub, 'alice');
     assert.ok(!terminal.screen().includes(session.tokens.accessToken));
+  });
+
+  test('Ctrl-C while it reads the terminal: exit 130, nothing saved', async () => {
+    const env = envFor('paste-ctrl-c');
+    const terminal = new Terminal(box.dir, 'paste-ctrl-c', ['--port', '0'], env);
+    terminals.push(terminal);
+    await terminal.waitFor(/paste it here and press Enter/);
+    terminal.type('half a line');
+    await terminal.waitFor(/not a URL/);
+    terminal.press('C-c');
+    assert.equal(await terminal.exitCode(), 130, terminal.screen());
+    assert.match(terminal.screen(), /Login cancelled/);
+    assert.ok(!existsSync(join(env.MYCLI_CONFIG_DIR, 'sessions', 'default.json')));
   });
 
   test('under CI nothing prompts: no paste message, and a pasted URL is not taken', async () => {

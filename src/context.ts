@@ -27,7 +27,8 @@ export interface Context {
   fetch: typeof globalThis.fetch;
   /**
    * Hands a URL to the user's browser: the BROWSER command when set, else the platform opener.
-   * Resolves when the opener started; rejects when it could not be started.
+   * Resolves when the opener started; rejects when it could not be started, or when the BROWSER
+   * command failed at once (non-zero exit).
    */
   openBrowser(url: string): Promise<void>;
   /** Aborted on Ctrl-C: long waits (the callback listener, polling) stop and exit 130. */

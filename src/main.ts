@@ -48,15 +48,21 @@ Learn more:
 
   providerOptions(program.command('login'))
     .description('Log in through your browser and save the session')
+    .option('--device', 'log in with a code entered on any device (SSH, containers: no loopback needed)')
+    .option('--client-credentials', 'log in as the client itself, for CI (secret from env MYCLI_CLIENT_SECRET)')
+    // Accepted only to be refused with a hint: a secret in argv is visible to other users.
+    .addOption(new Option('--client-secret [secret]').hideHelp())
     .addOption(new Option('--port <port>', `callback port on 127.0.0.1; 0 = any free port (env MYCLI_CALLBACK_PORT)`).default(undefined, String(DEFAULT_CALLBACK_PORT)))
     .option('--no-browser', 'print the login URL instead of opening a browser')
-    .addOption(new Option('--timeout <seconds>', 'how long to wait for the browser').default(undefined, String(DEFAULT_TIMEOUT_SECONDS)))
+    .option('--timeout <seconds>', `how long to wait: for the browser (default ${DEFAULT_TIMEOUT_SECONDS}); with --device, until the code expires`)
     .option('--json', 'print who logged in as JSON on stdout')
     .addHelpText('after', `
 Examples:
   $ mycli login --domain example.eu.auth0.com --client-id abc123
   $ mycli login --issuer https://id.example.com/ --client-id mycli --port 0
-  $ mycli login --no-browser      # print the URL, open it yourself`)
+  $ mycli login --no-browser      # print the URL, open it yourself (or paste back where it ends)
+  $ mycli login --device          # over SSH or in a container: enter a code on any device
+  $ MYCLI_CLIENT_SECRET=… mycli login --client-credentials --client-id ci-client   # in CI`)
     .action(async (...args: ActionArgs) => {
       const { runLogin } = await import('./commands/login.js');
       await runLogin(ctx, globalOptions(args));

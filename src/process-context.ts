@@ -10,17 +10,31 @@ export function splitCommandLine(value: string): string[] {
   return parts;
 }
 
-/** Starts a command detached, so closing mycli never closes the browser it opened. */
-async function startDetached(command: string, args: string[]): Promise<void> {
+/** How long a BROWSER command has to fail before mycli takes it as started (a browser stays open). */
+const BROWSER_FAILURE_WINDOW_MS = 1500;
+
+/**
+ * Starts the BROWSER command detached, so closing mycli never closes the browser it opened. Rejects
+ * when it cannot be started or exits with a failure at once (a wrapper script that finds no browser);
+ * resolves when it exits cleanly (an opener such as wslview) or is still running after a moment.
+ */
+async function startBrowserCommand(command: string, args: string[]): Promise<void> {
   // Loaded here, not at start-up: whoami and token never open a browser.
   const { spawn } = await import('node:child_process');
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { stdio: 'ignore', detached: true });
-    child.once('error', reject);
-    child.once('spawn', () => {
+    const timer = setTimeout(() => {
       child.unref();
       resolve();
-    });
+    }, BROWSER_FAILURE_WINDOW_MS);
+    const settle = (error?: Error) => {
+      clearTimeout(timer);
+      child.unref();
+      if (error) reject(error);
+      else resolve();
+    };
+    child.once('error', settle);
+    child.once('exit', (code, signal) => settle(code === 0 ? undefined : new Error(`exited with ${signal ?? `code ${code}`}`)));
   });
 }
 
@@ -29,7 +43,7 @@ export async function openInBrowser(url: string, env: Context['env']): Promise<v
   if (browser) {
     const [command, ...args] = splitCommandLine(browser);
     if (!command) throw new Error('BROWSER is empty');
-    return startDetached(command, [...args, url]);
+    return startBrowserCommand(command, [...args, url]);
   }
   const { default: open } = await import('open');
   const child = await open(url, { wait: false });

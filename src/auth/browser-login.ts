@@ -1,12 +1,14 @@
 import type { Context } from '../context.js';
-import { AuthError, InterruptedError } from '../errors.js';
+import { AuthError } from '../errors.js';
 import { sanitizeForTerminal } from '../ui/text.js';
 import { formatElapsed, type Terminal } from '../ui/terminal.js';
 import type { BrowserPlan } from './browser-choice.js';
 import type { CallbackOutcome } from './callback-check.js';
 import { startCallbackServer, type CallbackServer } from './callback-server.js';
+import { acceptPastedCallbacks } from './paste-callback.js';
 import { oidc, providerFailure } from './provider.js';
 import { renderResultPage } from './result-page.js';
+import { waitAtMost } from './wait.js';
 
 export interface BrowserLoginOptions {
   port: number;
@@ -14,6 +16,8 @@ export interface BrowserLoginOptions {
   audience: string | undefined;
   timeoutSeconds: number;
   browser: BrowserPlan;
+  /** Also accept the callback URL pasted into the terminal (stdin is a TTY and nothing forbids prompting). */
+  paste: boolean;
 }
 
 export interface LoginResult {
@@ -22,45 +26,54 @@ export interface LoginResult {
 }
 
 /** Waits for the callback, Ctrl-C or the timeout, whichever comes first. */
-async function waitForCallback(ctx: Context, server: CallbackServer, timeoutSeconds: number): Promise<CallbackOutcome> {
-  let timer: NodeJS.Timeout | undefined;
-  let onAbort: (() => void) | undefined;
-  try {
-    return await Promise.race([
-      server.callback,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new AuthError(`Timed out after ${timeoutSeconds} seconds waiting for the login to finish in the browser.`, 'Run `mycli login` again, or pass --timeout SECONDS for more time.')),
-          timeoutSeconds * 1000,
-        );
-      }),
-      new Promise<never>((_, reject) => {
-        onAbort = () => reject(new InterruptedError('Login cancelled.'));
-        if (ctx.signal.aborted) onAbort();
-        else ctx.signal.addEventListener('abort', onAbort, { once: true });
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-    if (onAbort) ctx.signal.removeEventListener('abort', onAbort);
-  }
+function waitForCallback(ctx: Context, server: CallbackServer, timeoutSeconds: number): Promise<CallbackOutcome> {
+  return waitAtMost(ctx, server.callback, timeoutSeconds, () => new AuthError(
+    `Timed out after ${timeoutSeconds} seconds waiting for the login to finish in the browser.`,
+    'Run `mycli login` again, or pass --timeout SECONDS for more time.',
+  ));
 }
 
 const RETRY_HINT = 'Run `mycli login` again; if it keeps failing, check the application settings at your provider.';
 
 const HEADLESS_TIP = 'No browser can be opened here. Open the URL above in a browser on any machine; if it cannot reach this one, use `mycli login --device`.';
 
-async function showAuthorizationUrl(ctx: Context, ui: Terminal, url: URL, plan: BrowserPlan): Promise<void> {
+function showAuthorizationUrl(ctx: Context, ui: Terminal, url: URL, plan: BrowserPlan): void {
   ui.info('Open this URL in your browser to log in:');
   ui.info(`  ${url.href}`);
   if (!plan.open) {
     if (plan.reason === 'headless') ui.info(HEADLESS_TIP);
     return;
   }
+  // Not awaited: the listener is already up, and a browser that fails only costs a warning.
+  openWithWarning(ctx, ui, url.href, 'Open the URL above yourself; mycli keeps waiting.');
+}
+
+/** Hands the URL to the browser; if that fails, says so and carries on. */
+export function openWithWarning(ctx: Context, ui: Terminal, url: string, advice: string): void {
+  ctx.openBrowser(url).catch(() => ui.warn(`Could not open a browser${ctx.env.BROWSER?.trim() ? ' with the BROWSER command' : ''}. ${advice}`));
+}
+
+/** Where the paste fallback is on, how to use it: printed once, above the spinner. */
+function pasteInstructions(ui: Terminal, server: CallbackServer): void {
+  ui.info(`If your browser runs on another machine, its last page (${server.redirectUri}?…) will not load:`);
+  ui.info('copy that address from its address bar, paste it here and press Enter.');
+}
+
+/** Waits for the callback with a spinner on a terminal, and takes a pasted callback URL where that is on. */
+async function waitWithUi(ctx: Context, ui: Terminal, server: CallbackServer, options: BrowserLoginOptions): Promise<CallbackOutcome> {
+  if (options.paste) pasteInstructions(ui, server);
+  const started = ctx.now();
+  const spinner = await ui.spinner('Waiting for you to log in in the browser… Press Ctrl-C to cancel.');
+  const tick = setInterval(() => {
+    spinner.update(`Waiting for you to log in in the browser… (${formatElapsed(ctx.now() - started)}) Press Ctrl-C to cancel.`);
+  }, 1000);
+  const paste = options.paste ? acceptPastedCallbacks(ctx, ui, server, spinner) : undefined;
   try {
-    await ctx.openBrowser(url.href);
-  } catch {
-    ui.warn('Could not open a browser. Open the URL above yourself.');
+    return await waitForCallback(ctx, server, options.timeoutSeconds);
+  } finally {
+    clearInterval(tick);
+    spinner.stop();
+    paste?.stop();
   }
 }
 
@@ -82,20 +95,8 @@ export async function browserLogin(ctx: Context, ui: Terminal, config: oidc.Conf
     };
     if (options.audience) parameters.audience = options.audience;
     const url = oidc.buildAuthorizationUrl(config, parameters);
-    await showAuthorizationUrl(ctx, ui, url, options.browser);
-
-    const started = ctx.now();
-    const spinner = await ui.spinner('Waiting for you to log in in the browser… Press Ctrl-C to cancel.');
-    const tick = setInterval(() => {
-      spinner.update(`Waiting for you to log in in the browser… (${formatElapsed(ctx.now() - started)}) Press Ctrl-C to cancel.`);
-    }, 1000);
-    let outcome: CallbackOutcome;
-    try {
-      outcome = await waitForCallback(ctx, server, options.timeoutSeconds);
-    } finally {
-      clearInterval(tick);
-      spinner.stop();
-    }
+    showAuthorizationUrl(ctx, ui, url, options.browser);
+    const outcome = await waitWithUi(ctx, ui, server, options);
 
     if (outcome.type === 'error') {
       const description = outcome.description ? sanitizeForTerminal(outcome.description) : undefined;

@@ -111,6 +111,8 @@ export async function startCallbackServer(options: CallbackServerOptions): Promi
       } catch {
         return 'not a URL';
       }
+      // The same address rules as a request to the listener: this port on 127.0.0.1 or localhost.
+      if (url.protocol !== 'http:' || !allowedHosts().has(url.host)) return `not an address of this login's listener, http://127.0.0.1:${port}/callback`;
       if (url.pathname !== '/callback') return 'not the callback URL';
       if (accepted) return 'already received';
       const check = checkCallbackUrl(url, options.expectedState, options.expectedIssuer);

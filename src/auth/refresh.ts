@@ -49,21 +49,14 @@ export async function getValidSession(ctx: Context, where: SessionPlace, seen: S
 
 async function renew(ctx: Context, session: Session, profile: string): Promise<Session> {
   if (session.tokens.refreshToken) return refresh(ctx, session, session.tokens.refreshToken, profile);
-  if (session.source === 'client-credentials') return renewClientCredentials(ctx, session, profile);
+  if (session.source === 'client-credentials') {
+    // No refresh token: minted again from MYCLI_CLIENT_SECRET.
+    const { renewClientSession } = await import('./client-credentials.js');
+    return renewClientSession(ctx, session, profile);
+  }
   throw new NotLoggedInError(
     `The access token for profile ${profile} has expired and the session has no refresh token.`,
     'Run `mycli login` to log in again (a refresh token needs the offline_access scope).',
-  );
-}
-
-/**
- * Client-credentials sessions hold no refresh token: they are re-minted from MYCLI_CLIENT_SECRET.
- * The seam for that (issue 4); until then such a session simply expires.
- */
-export async function renewClientCredentials(_ctx: Context, _session: Session, profile: string): Promise<Session> {
-  throw new NotLoggedInError(
-    `The access token for profile ${profile} has expired.`,
-    'Run `mycli login --client-credentials` again.',
   );
 }
 

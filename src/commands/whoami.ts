@@ -3,9 +3,8 @@ import { NotLoggedInError } from '../errors.js';
 import { expiresAtMs, type Session } from '../session/format.js';
 import { readSession } from '../session/store.js';
 import { createTerminal, type Terminal } from '../ui/terminal.js';
-import { sanitizeForTerminal } from '../ui/text.js';
 import { resolveWhere, type ProfileFlags, type Where } from './common.js';
-import { displayName, identityOf, relativeTime } from './describe.js';
+import { identityLines, identityOf, relativeTime } from './describe.js';
 import { EXPIRY_MARGIN_MS } from './token.js';
 
 export interface WhoamiFlags extends ProfileFlags {
@@ -25,10 +24,14 @@ async function loadSession(ctx: Context, ui: Terminal, flags: WhoamiFlags, where
   return verified;
 }
 
-/** Reads the session file only (no network, no conf, no protocol library) unless --verify. */
+/** Reads the session file only (no network, no conf, no protocol library) unless --verify or MYCLI_TOKEN. */
 export async function runWhoami(ctx: Context, flags: WhoamiFlags): Promise<void> {
   const ui = createTerminal(ctx, { json: flags.json });
   const where = resolveWhere(ctx, flags);
+  if (ctx.env.MYCLI_TOKEN) {
+    const { whoamiFromEnvToken } = await import('./whoami-env.js');
+    return whoamiFromEnvToken(ctx, ui, where, flags);
+  }
   let session: Session;
   try {
     session = await loadSession(ctx, ui, flags, where);
@@ -41,24 +44,9 @@ export async function runWhoami(ctx: Context, flags: WhoamiFlags): Promise<void>
     ui.data(JSON.stringify(identity));
     return;
   }
-  const { user } = identity;
   const expires = expiresAtMs(session);
-  const rows: Array<[string, string | undefined]> = [
-    ['Name', user.name],
-    ['Email', user.email],
-    ['Subject', user.sub],
-    ['Issuer', identity.issuer],
-    ['Client', identity.clientId],
-    ['Profile', identity.profile],
-    [
-      'Token',
-      expires === undefined
-        ? 'no expiry given'
-        : `${expires > ctx.now() ? 'expires' : 'expired'} ${new Date(expires).toISOString()} (${relativeTime(expires, ctx.now())})`,
-    ],
-  ];
-  ui.data(`Logged in as ${sanitizeForTerminal(displayName(user))}`);
-  for (const [label, value] of rows) {
-    if (value !== undefined) ui.data(`  ${`${label}:`.padEnd(9)}${sanitizeForTerminal(value)}`);
-  }
+  const token = expires === undefined
+    ? 'no expiry given'
+    : `${expires > ctx.now() ? 'expires' : 'expired'} ${new Date(expires).toISOString()} (${relativeTime(expires, ctx.now())})`;
+  for (const line of identityLines(identity, token)) ui.data(line);
 }

@@ -3,6 +3,8 @@ import type { Context } from '../context.js';
 
 export interface Spinner {
   update(text: string): void;
+  /** Prints lines without the spinner drawing over them, then carries on spinning. */
+  interrupt(print: () => void): void;
   stop(): void;
 }
 
@@ -49,13 +51,18 @@ export function createTerminal(ctx: Context, options: { json?: boolean } = {}): 
     async spinner(text) {
       if (!fancy) {
         err(text);
-        return { update() {}, stop() {} };
+        return { update() {}, interrupt: (print) => print(), stop() {} };
       }
       const { default: yoctoSpinner } = await import('yocto-spinner');
       // mycli handles Ctrl-C itself (exit 130, listener closed), so the spinner must not.
       const spin = yoctoSpinner({ text, stream: io.stderr, handleSignals: false }).start();
       return {
         update: (next) => void (spin.text = next),
+        interrupt: (print) => {
+          spin.stop();
+          print();
+          spin.start();
+        },
         stop: () => void spin.stop(),
       };
     },

@@ -8,7 +8,6 @@ import * as oidc from 'openid-client';
 import type { Page } from 'playwright-core';
 import { runCli, sandbox, startCli, startLogin } from '../support/cli.ts';
 import { launchChromium, screenshot, type TestChromium } from '../support/chromium.ts';
-import { waitForUrl } from '../support/login-driver.ts';
 import { checkBothSchemes, historyUrls, visibleText, watchTab } from '../support/page-checks.ts';
 import { startTestProvider, type TestProvider } from '../support/provider.ts';
 
@@ -184,23 +183,15 @@ describe('in a real browser (Chromium)', () => {
     assert.ok(tab.requests.some((url) => url.pathname === '/device'));
   });
 
-  // FOR THE LEAD: issue 4 builds `mycli login --device`. This test switches itself on once
-  // `mycli login --help` lists --device (until then it is skipped, and the test above drives the
-  // provider's device pages with openid-client instead).
-  const hasDeviceFlow = (async () => (await runCli(['login', '--help'], {})).stdout.includes('--device'))();
-  test('mycli login --device: the person approves in Chromium; exit 0 and the session saved', async (t) => {
-    if (!(await hasDeviceFlow)) {
-      t.skip('mycli login --device is not built yet (issue 4)');
-      return;
-    }
+  test('mycli login --device: mycli opens the verification page, the person confirms the code in Chromium; exit 0 and the session saved', async () => {
+    const nextTab = chromium.nextTab();
     const child = startCli(['login', '--device'], env);
     let stderr = '';
     child.stderr.on('data', (chunk) => (stderr += chunk));
-    const url = await waitForUrl(child.stderr, /\/device/);
-    const page = await chromium.newTab();
-    await page.goto(url);
-    // The code may come on a line after the URL.
-    const userCode = new URL(url).searchParams.get('user_code') ?? await poll(() => /\b[A-Z]{4}-[A-Z]{4}\b/.exec(stderr)?.[0]);
+    // mycli hands the browser verification_uri_complete, so the person only confirms the code it shows.
+    const page = await nextTab;
+    const userCode = await poll(() => /\b[A-Z]{4}-[A-Z]{4}\b/.exec(stderr)?.[0]);
+    assert.ok(new URL(page.url()).pathname.startsWith('/device'), page.url());
     await approveDeviceInBrowser(page, userCode, 'carol');
     const result = await child.output;
     assert.equal(result.code, 0, result.stderr);
@@ -226,6 +217,8 @@ async function approveDeviceInBrowser(page: Page, userCode: string | undefined, 
     await page.locator('button[type=submit]').first().click();
     await page.waitForLoadState();
   }
+  // verification_uri_complete lands on a page that submits the code by itself: wait for where it goes.
+  await page.getByRole('heading', { level: 1, name: 'Confirm Device' }).waitFor({ timeout: 15_000 });
   assert.equal(await page.getByRole('heading', { level: 1 }).innerText(), 'Confirm Device');
   if (userCode) assert.match(await visibleText(page), new RegExp(userCode));
   await screenshot(page, 'device-confirm');

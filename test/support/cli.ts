@@ -54,6 +54,40 @@ export async function startLogin(args: string[], env: NodeJS.ProcessEnv) {
   return { child, url: new URL(url), output: child.output };
 }
 
+/**
+ * Resolves with the first match of `pattern` in everything `stream` has carried (a running mycli's
+ * stderr), ANSI styling removed; rejects when the stream ends or the time runs out first.
+ */
+export function waitForText(stream: NodeJS.ReadableStream, pattern: RegExp, timeoutMs = 15_000): Promise<RegExpMatchArray> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    const finish = (error?: Error, match?: RegExpMatchArray) => {
+      clearTimeout(timer);
+      stream.off('data', onData);
+      stream.off('end', onEnd);
+      if (error) reject(error);
+      else resolve(match as RegExpMatchArray);
+    };
+    const onData = (chunk: Buffer | string) => {
+      // eslint-disable-next-line no-control-regex
+      text += chunk.toString().replace(/\x1b\[[0-9;]*[A-Za-z]/g, '');
+      const match = text.match(pattern);
+      if (match) finish(undefined, match);
+    };
+    const onEnd = () => finish(new Error(`waitForText: the stream ended without ${pattern}:\n${text}`));
+    const timer = setTimeout(() => finish(new Error(`waitForText: no ${pattern} within ${timeoutMs} ms:\n${text}`)), timeoutMs);
+    stream.on('data', onData);
+    stream.on('end', onEnd);
+  });
+}
+
+/** Starts `mycli login --device` and resolves with the verification URL and user code it prints. */
+export async function startDeviceLogin(args: string[], env: NodeJS.ProcessEnv) {
+  const child = startCli(['login', '--device', ...args], env);
+  const [, verificationUri = '', userCode = ''] = await waitForText(child.stderr, /open this page in a browser on any device:\s+(\S+)\s+and enter the code:\s+(\S+)/);
+  return { child, verificationUri, userCode, output: child.output };
+}
+
 export function recordedUrls(logFile: string): string[] {
   try {
     return readFileSync(logFile, 'utf8').split('\n').filter(Boolean);

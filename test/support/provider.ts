@@ -16,6 +16,10 @@ export interface TestProviderOptions {
   clientCredentials?: boolean;
   /** `interval` advertised in device authorization responses (oidc-provider sends none, so clients would wait 5 s); default 1 */
   deviceInterval?: number;
+  /** device code lifetime in seconds (`expires_in` of the device authorization response), default 600 */
+  deviceCodeTtl?: number;
+  /** answer the first N device-code polls that would be authorization_pending with slow_down instead; default 0 */
+  deviceSlowDown?: number;
   /** default 0 (any free port) */
   port?: number;
 }
@@ -42,6 +46,8 @@ export interface TestProvider {
   counts: RequestCounts;
   /** Lifetime in seconds of the user access tokens issued from now on (login short, refresh long, say). */
   setAccessTokenTtl(seconds: number): void;
+  /** Date.now() of each token request with the device_code grant, in order */
+  devicePolls: number[];
   /** Destroys every refresh token issued so far; access tokens already issued stay valid until they expire, as with Auth0. */
   revokeRefreshTokens(): Promise<void>;
   close(): Promise<void>;
@@ -80,6 +86,8 @@ export async function startTestProvider(opts: TestProviderOptions = {}): Promise
     deviceFlow = true,
     clientCredentials = true,
     deviceInterval = 1,
+    deviceCodeTtl = 600,
+    deviceSlowDown = 0,
     port = 0,
   } = opts;
   silenceProviderNotices();
@@ -148,7 +156,7 @@ export async function startTestProvider(opts: TestProviderOptions = {}): Promise
       AccessToken: () => userAccessTokenTtl,
       ClientCredentials: accessTokenTtl,
       AuthorizationCode: 60,
-      DeviceCode: 600,
+      DeviceCode: deviceCodeTtl,
       IdToken: 3600,
       RefreshToken: 14 * 24 * 3600,
       Interaction: 3600,
@@ -158,11 +166,21 @@ export async function startTestProvider(opts: TestProviderOptions = {}): Promise
   });
 
   const counts: RequestCounts = { authorization: 0, token: 0, refresh: 0, revocation: 0, userinfo: 0 };
+  const devicePolls: number[] = [];
+  let slowDownsLeft = deviceSlowDown;
   provider.use(async (ctx, next) => {
     await next();
     countRequest(ctx, counts);
     if (ctx.oidc?.route === 'device_authorization' && ctx.status === 200 && isRecord(ctx.body)) {
       ctx.body.interval ??= deviceInterval;
+    }
+    if (ctx.oidc?.route === 'token' && (ctx.oidc.params?.grant_type ?? ctx.oidc.body?.grant_type) === DEVICE_CODE_GRANT) {
+      devicePolls.push(Date.now());
+      // RFC 8628 3.5: a provider may ask the client to poll less often (oidc-provider itself never does).
+      if (slowDownsLeft > 0 && isRecord(ctx.body) && ctx.body.error === 'authorization_pending') {
+        slowDownsLeft -= 1;
+        ctx.body = { error: 'slow_down', error_description: 'you are polling too quickly and should back off at a reasonable rate' };
+      }
     }
   });
   server.on('request', provider.callback());
@@ -177,6 +195,7 @@ export async function startTestProvider(opts: TestProviderOptions = {}): Promise
     setAccessTokenTtl: (seconds) => {
       userAccessTokenTtl = seconds;
     },
+    devicePolls,
     revokeRefreshTokens: async () => store.destroyModel('RefreshToken'),
     close: () => close(server),
   };
@@ -224,6 +243,8 @@ function close(server: Server): Promise<void> {
     server.closeAllConnections();
   });
 }
+
+const DEVICE_CODE_KEPT_SECONDS = 120;
 
 // Token models whose records are indexed by grant, so that revoking a grant finds them.
 const GRANTABLE = new Set(['AccessToken', 'AuthorizationCode', 'RefreshToken', 'DeviceCode', 'BackchannelAuthenticationRequest']);
@@ -274,7 +295,10 @@ class MemoryStore {
 
       async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
         const key = this.#key(id);
-        records.set(key, { payload, expiresAt: expiresIn ? Date.now() + expiresIn * 1000 : Infinity });
+        // Expired device codes are kept a while, so that polling with one gets expired_token (RFC 8628,
+        // as Auth0 answers) rather than invalid_grant "device code not found".
+        const keep = this.#model === 'DeviceCode' ? DEVICE_CODE_KEPT_SECONDS : 0;
+        records.set(key, { payload, expiresAt: expiresIn ? Date.now() + (expiresIn + keep) * 1000 : Infinity });
         if (GRANTABLE.has(this.#model) && payload.grantId) {
           const members = grants.get(payload.grantId) ?? new Set<string>();
           grants.set(payload.grantId, members.add(key));

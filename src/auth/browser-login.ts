@@ -97,10 +97,12 @@ export async function browserLogin(ctx: Context, ui: Terminal, config: oidc.Conf
     }
 
     if (outcome.type === 'error') {
+      // Both come from the callback URL, which anyone can craft: no control characters, on the page or in the terminal.
+      const error = sanitizeForTerminal(outcome.error);
       const description = outcome.description ? sanitizeForTerminal(outcome.description) : undefined;
-      await server.finish(renderResultPage({ ok: false, error: outcome.error, description, nextStep: 'Return to your terminal and run mycli login again.' }));
+      await server.finish(renderResultPage({ ok: false, error, description, nextStep: 'Return to your terminal and run mycli login again.' }));
       throw new AuthError(
-        `The provider refused the login: ${sanitizeForTerminal(outcome.error)}${description ? ` (${description})` : ''}.`,
+        `The provider refused the login: ${error}${description ? ` (${description})` : ''}.`,
         'Run `mycli login` again; if it keeps failing, check the application settings at your provider.',
       );
     }

@@ -11,7 +11,7 @@ export interface WhoamiFlags extends ProfileFlags {
   json?: boolean;
 }
 
-/** Reads the session file only: no network, no conf, no protocol library. */
+/** Reads the session file only: no network, no file writer, no protocol library. */
 export async function runWhoami(ctx: Context, flags: WhoamiFlags): Promise<void> {
   const ui = createTerminal(ctx, { json: flags.json });
   const where = resolveWhere(ctx, flags);

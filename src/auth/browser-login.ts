@@ -5,7 +5,7 @@ import type { Terminal } from '../ui/terminal.js';
 import type { BrowserPlan } from './browser-choice.js';
 import type { CallbackOutcome } from './callback-check.js';
 import { startCallbackServer, type CallbackServer } from './callback-server.js';
-import { oidc, providerFailure } from './provider.js';
+import { endpointName, oidc, providerFailure } from './provider.js';
 import { renderResultPage } from './result-page.js';
 
 export interface BrowserLoginOptions {
@@ -118,7 +118,7 @@ export async function browserLogin(ctx: Context, ui: Terminal, config: oidc.Conf
       await server.finish(renderResultPage({ ok: true, name: stringClaim(user.name), email: stringClaim(user.email) }));
       return { tokens, user };
     } catch (error) {
-      const failure = providerFailure(error, 'Logging in');
+      const failure = providerFailure(error, `The token request to ${endpointName(config.serverMetadata().token_endpoint)}`);
       await server.finish(renderResultPage({ ok: false, error: 'login_failed', description: failure.message, nextStep: 'Return to your terminal for details, then run mycli login again.' }));
       throw failure;
     }
@@ -141,6 +141,6 @@ export async function fetchUser(config: oidc.Configuration, tokens: oidc.TokenEn
   try {
     return await oidc.fetchUserInfo(config, tokens.access_token, claims?.sub ?? oidc.skipSubjectCheck);
   } catch (error) {
-    throw providerFailure(error, 'Fetching userinfo');
+    throw providerFailure(error, `The userinfo request to ${endpointName(config.serverMetadata().userinfo_endpoint)}`);
   }
 }

@@ -180,7 +180,7 @@ describe('the loopback listener under attack', () => {
       const port = (squatter.address() as { port: number }).port;
       try {
         const env = freshEnv();
-        const result = await runCli(['login', '--port', String(port), '--no-browser'], env);
+        const result = await runCli(['login', '--port', String(port), '--no-browser', '--timeout', '5'], env);
         assert.equal(result.code, 1, result.stderr);
         assert.match(result.stderr, new RegExp(`Port ${port} on 127\\.0\\.0\\.1 is already in use`));
         assert.match(result.stderr, /--port/);

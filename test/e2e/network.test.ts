@@ -81,27 +81,43 @@ describe('proxies', () => {
     assert.deepEqual(proxy.seen, []);
   });
 
-  test('a proxy that refuses the tunnel: exit 1 naming the endpoint and the proxy', async () => {
-    proxy.refuseWith = 407;
+  test('a proxy that wants a password gets it from the URL, and the password is never printed', async () => {
+    proxy.seen.length = 0;
+    proxy.credentials = 'mycli-user:pa55-w0rd';
     try {
-      const result = await runCli(['login', '--no-browser'], envFor({ HTTP_PROXY: proxy.url }));
+      const login = await startLogin(['--debug'], envFor({ HTTP_PROXY: proxy.url.replace('//', '//mycli-user:pa55-w0rd@') }));
+      await completeLogin(login.url.href);
+      const result = await login.output;
+      assert.equal(result.code, 0, result.stderr);
+      assert.ok(proxy.seen.some((r) => r.request === 'POST /token'));
+      assert.match(result.stderr, /\[debug\] provider requests use HTTP_PROXY http:\/\/\*\*\*@127\.0\.0\.1:\d+\//);
+      assert.ok(!result.stderr.includes('pa55-w0rd'));
+    } finally {
+      proxy.credentials = undefined;
+    }
+  });
+
+  test('a proxy that refuses the tunnel (no password; given as a bare host:port): exit 1 naming the endpoint and the proxy', async () => {
+    proxy.credentials = 'someone:else';
+    try {
+      const result = await runCli(['login', '--no-browser', '--timeout', '5'], envFor({ HTTP_PROXY: proxy.url.replace('http://', '') }));
       assert.equal(result.code, 1);
       assert.match(failureOf(result.stderr), /Discovery at http:\/\/127\.0\.0\.1:\d+\/\.well-known\/openid-configuration failed: the proxy refused to connect to it \(HTTP 407\)\.\n.*HTTPS_PROXY/);
     } finally {
-      proxy.refuseWith = undefined;
+      proxy.credentials = undefined;
     }
   });
 
   test('a proxy that is down: exit 1 naming the endpoint and the address that refused', async () => {
     const port = await closedPort();
-    const result = await runCli(['login', '--no-browser'], envFor({ HTTPS_PROXY: `http://127.0.0.1:${port}`, HTTP_PROXY: `http://127.0.0.1:${port}` }));
+    const result = await runCli(['login', '--no-browser', '--timeout', '5'], envFor({ HTTPS_PROXY: `http://127.0.0.1:${port}`, HTTP_PROXY: `http://127.0.0.1:${port}` }));
     assert.equal(result.code, 1);
     assert.match(failureOf(result.stderr), new RegExp(`Discovery at .*openid-configuration failed: cannot reach the provider: connection refused \\(ECONNREFUSED 127\\.0\\.0\\.1:${port}\\)\\.\\n.*proxy`));
   });
 
   test('a proxy variable that is not a URL: exit 2 at the first provider request; commands without one are not stopped', async () => {
     const env = envFor({ HTTPS_PROXY: 'http://user:secret@proxy:3128 oops' });
-    const result = await runCli(['login', '--no-browser'], env);
+    const result = await runCli(['login', '--no-browser', '--timeout', '5'], env);
     assert.equal(result.code, 2);
     assert.match(failureOf(result.stderr), /Invalid HTTPS_PROXY/);
     assert.ok(!result.stderr.includes('secret'), 'the proxy password is not printed');
@@ -118,7 +134,7 @@ describe('discovery that fails', () => {
 
   test('unreachable: exit 1, the discovery URL and "connection refused"', async () => {
     const issuer = `http://127.0.0.1:${await closedPort()}`;
-    const result = await runCli(['login', '--issuer', issuer, '--client-id', 'x', '--no-browser'], { ...box.env, MYCLI_CONFIG_DIR: freshConfigDir() });
+    const result = await runCli(['login', '--issuer', issuer, '--client-id', 'x', '--no-browser', '--timeout', '5'], { ...box.env, MYCLI_CONFIG_DIR: freshConfigDir() });
     assert.equal(result.code, 1);
     assert.match(failureOf(result.stderr), new RegExp(`Discovery at ${issuer}/\\.well-known/openid-configuration failed: cannot reach the provider: connection refused \\(ECONNREFUSED`));
   });
@@ -134,7 +150,7 @@ describe('discovery that fails', () => {
       provider.fault('/.well-known/openid-configuration', fault);
       try {
         const env = { ...box.env, MYCLI_CONFIG_DIR: freshConfigDir(), MYCLI_HTTP_TIMEOUT: '1' };
-        const result = await runCli(['login', '--issuer', provider.issuer, '--client-id', provider.clientId, '--no-browser', '--port', '0'], env);
+        const result = await runCli(['login', '--issuer', provider.issuer, '--client-id', provider.clientId, '--no-browser', '--port', '0', '--timeout', '5'], env);
         assert.equal(result.code, 1, result.stderr);
         const failure = failureOf(result.stderr);
         assert.match(failure, new RegExp(`^✗ Discovery at ${provider.issuer}/\\.well-known/openid-configuration failed`));
@@ -147,7 +163,7 @@ describe('discovery that fails', () => {
 
   test('MYCLI_HTTP_TIMEOUT that is not a number of seconds: exit 2 before any request', async () => {
     const before = provider.counts.authorization;
-    const result = await runCli(['login', '--issuer', provider.issuer, '--client-id', provider.clientId, '--no-browser'], { ...box.env, MYCLI_HTTP_TIMEOUT: '0.5' });
+    const result = await runCli(['login', '--issuer', provider.issuer, '--client-id', provider.clientId, '--no-browser', '--timeout', '5'], { ...box.env, MYCLI_HTTP_TIMEOUT: '0.5' });
     assert.equal(result.code, 2);
     assert.match(failureOf(result.stderr), /Invalid MYCLI_HTTP_TIMEOUT "0\.5"/);
     assert.equal(provider.counts.authorization, before);

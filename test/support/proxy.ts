@@ -15,8 +15,8 @@ export interface TestProxy {
   /** http://127.0.0.1:PORT */
   url: string;
   seen: ProxiedRequest[];
-  /** Answers CONNECT with this status instead of tunnelling (e.g. 407, 403); undefined tunnels. */
-  refuseWith: number | undefined;
+  /** 'user:password' the proxy requires (Proxy-Authorization: Basic), else 407; undefined requires none. */
+  credentials: string | undefined;
   close(): Promise<void>;
 }
 
@@ -24,7 +24,7 @@ const REQUEST_LINE = /(?:^|\r\n)(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) (\S+) H
 
 export async function startTestProxy(): Promise<TestProxy> {
   const sockets = new Set<Socket>();
-  const proxy: TestProxy = { url: '', seen: [], refuseWith: undefined, close: () => Promise.resolve() };
+  const proxy: TestProxy = { url: '', seen: [], credentials: undefined, close: () => Promise.resolve() };
 
   const server = createServer((req: IncomingMessage, res) => {
     const target = URL.canParse(req.url ?? '') ? new URL(req.url!) : undefined;
@@ -44,8 +44,8 @@ export async function startTestProxy(): Promise<TestProxy> {
   server.on('connect', (req: IncomingMessage, client: Socket, head: Buffer) => {
     const target = req.url ?? '';
     proxy.seen.push({ target, request: 'CONNECT' });
-    if (proxy.refuseWith) {
-      client.end(`HTTP/1.1 ${proxy.refuseWith} Refused\r\nContent-Length: 0\r\n\r\n`);
+    if (proxy.credentials && req.headers['proxy-authorization'] !== `Basic ${Buffer.from(proxy.credentials).toString('base64')}`) {
+      client.end('HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 0\r\n\r\n');
       return;
     }
     const [host = '', port = ''] = target.split(/:(?=\d+$)/);

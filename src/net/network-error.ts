@@ -1,7 +1,8 @@
 /**
  * Why a request never got an answer, in words for the user, read from the error's code chain
- * (fetch failed → undici's SocketError → the system error). Only codes and names are read: never
- * a message, which could carry request details.
+ * (fetch failed → undici's SocketError → the system error). Only codes, names and addresses are read,
+ * never a message, which could carry request details (the one exception: the status number in undici's
+ * message about a proxy that refused the tunnel).
  */
 const CAUSES: Record<string, string> = {
   ECONNREFUSED: 'connection refused',
@@ -42,7 +43,8 @@ export function networkFailure(error: unknown): NetworkFailure | undefined {
     const host = typeof address === 'string' ? address : typeof hostname === 'string' ? hostname : undefined;
     const where = host ? ` ${host}${typeof port === 'number' ? `:${port}` : ''}` : '';
     const words = CAUSES[code];
-    if (words) return { cause: `${words} (${code}${where})`, kind: code.includes('TIMEOUT') ? 'timeout' : 'network' };
+    // Only a wait for the answer is MYCLI_HTTP_TIMEOUT's business; connecting has its own limit.
+    if (words) return { cause: `${words} (${code}${where})`, kind: /HEADERS_TIMEOUT|BODY_TIMEOUT/.test(code) ? 'timeout' : 'network' };
     if (/^E[A-Z]+$/.test(code)) return { cause: `${code}${where}`, kind: 'network' };
   }
   return undefined;

@@ -2,7 +2,8 @@
 // discovery or token endpoints that are unreachable, slow or answer garbage. Each failure is exit 1
 // with one line that names the endpoint and the cause.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -215,5 +216,42 @@ describe('a token endpoint that fails after the browser login', () => {
     const result = await login.output;
     assert.equal(result.code, 1);
     assert.match(failureOf(result.stderr), new RegExp(`^✗ The token request to ${gone.issuer}/token failed: cannot reach the provider: connection refused \\(ECONNREFUSED`));
+  });
+});
+
+describe('a provider whose certificate comes from a CA Node does not know (a corporate CA)', () => {
+  /** A self-signed CA certificate for 127.0.0.1, made with openssl; undefined when openssl is missing. */
+  function makeCertificate(): { key: string; cert: string; certFile: string } | undefined {
+    const keyFile = join(box.dir, 'ca-key.pem');
+    const certFile = join(box.dir, 'ca-cert.pem');
+    try {
+      execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '1', '-subj', '/CN=mycli test CA', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+    } catch {
+      return undefined;
+    }
+    return { key: readFileSync(keyFile, 'utf8'), cert: readFileSync(certFile, 'utf8'), certFile };
+  }
+
+  test('untrusted: exit 1 saying so, with NODE_EXTRA_CA_CERTS as the hint; trusted through NODE_EXTRA_CA_CERTS: the login goes on', async (t) => {
+    const tls = makeCertificate();
+    if (!tls) {
+      t.skip('openssl is not installed, so no certificate can be made');
+      return;
+    }
+    const provider = await startTestProvider({ tls });
+    try {
+      const env = { ...box.env, MYCLI_CONFIG_DIR: freshConfigDir(), MYCLI_ISSUER: provider.issuer, MYCLI_CLIENT_ID: provider.clientId, MYCLI_CALLBACK_PORT: '0' };
+      const untrusted = await runCli(['login', '--no-browser', '--timeout', '5'], env);
+      assert.equal(untrusted.code, 1);
+      assert.match(failureOf(untrusted.stderr), new RegExp(`^✗ Discovery at ${provider.issuer}/\\.well-known/openid-configuration failed: the certificate is not trusted \\([A-Z_]+\\)\\.\\n.*NODE_EXTRA_CA_CERTS`));
+
+      // Trusted: discovery succeeds and the login waits for the browser (then Ctrl-C).
+      const login = await startLogin([], { ...env, NODE_EXTRA_CA_CERTS: tls.certFile });
+      assert.equal(login.url.origin, provider.issuer);
+      login.child.kill('SIGINT');
+      assert.equal((await login.output).code, 130);
+    } finally {
+      await provider.close();
+    }
   });
 });

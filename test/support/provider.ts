@@ -1,6 +1,7 @@
 // A real OpenID provider (oidc-provider) for tests and the demo, in-process on 127.0.0.1.
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type Provider from 'oidc-provider';
 import type { Adapter, AdapterPayload, ClientMetadata, KoaContextWithOIDC } from 'oidc-provider';
@@ -18,6 +19,8 @@ export interface TestProviderOptions {
   deviceInterval?: number;
   /** default 0 (any free port) */
   port?: number;
+  /** PEM key and certificate: serve over https:// (the issuer becomes https://127.0.0.1:PORT) */
+  tls?: { key: string; cert: string };
 }
 
 export interface RequestCounts {
@@ -38,7 +41,7 @@ export interface RequestCounts {
 export type Fault = 'hang' | 'reset' | 'html' | 'not-json';
 
 export interface TestProvider {
-  /** http://127.0.0.1:PORT, no trailing slash: discovery works with exactly this string */
+  /** http://127.0.0.1:PORT (https:// with `tls`), no trailing slash: discovery works with exactly this string */
   issuer: string;
   /** public native client */
   clientId: string;
@@ -96,9 +99,10 @@ export async function startTestProvider(opts: TestProviderOptions = {}): Promise
   silenceProviderNotices();
   const { default: ProviderClass } = await import('oidc-provider');
 
-  const server = createServer();
+  // https.Server has the same request/close surface as http.Server.
+  const server = opts.tls ? (createHttpsServer(opts.tls) as unknown as Server) : createServer();
   await listen(server, port);
-  const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const issuer = `${opts.tls ? 'https' : 'http'}://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   const store = new MemoryStore();
   const ccClientSecret = randomBytes(24).toString('base64url');

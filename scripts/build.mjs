@@ -40,8 +40,9 @@ const result = await build({
   platform: 'node',
   target: 'node20',
   // Dependencies are bundled too, so start-up resolves and reads one file per chunk, not dozens.
-  // `open` stays external: it finds its bundled xdg-open script next to its own files.
-  external: ['open'],
+  // `open` stays external: it finds its bundled xdg-open script next to its own files. undici (loaded
+  // only when a proxy is set) stays external too: it does not survive bundling into ESM.
+  external: ['open', 'undici'],
   // Bundled CommonJS (commander, ajv) calls require() for Node built-ins.
   banner: { js: "import { createRequire as __mycliCreateRequire } from 'node:module'; const require = __mycliCreateRequire(import.meta.url);" },
   plugins: [builtinsViaRequire, withoutAjv],

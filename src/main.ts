@@ -30,6 +30,7 @@ export function buildProgram(ctx: Context): Command {
     .description('Log in to an OpenID Connect provider (Auth0 or any standards-compliant one) from the terminal.')
     .version(VERSION, '-v, --version')
     .option('--profile <name>', 'profile to use (env MYCLI_PROFILE)')
+    .option('--debug', 'show each request to the provider on stderr, secrets redacted (env MYCLI_DEBUG=1)')
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText('after', `
 Examples:
@@ -44,6 +45,12 @@ Learn more:
     .configureOutput({
       writeOut: (text) => ctx.io.stdout.write(text),
       writeErr: (text) => ctx.io.stderr.write(text),
+    })
+    .hook('preAction', async (_program, action) => {
+      // Known only once the options are parsed: from here on every provider request is logged.
+      if (!action.optsWithGlobals().debug && !ctx.env.MYCLI_DEBUG) return;
+      const { debugFromEnv, enableDebugLog } = await import('./net/debug.js');
+      if (action.optsWithGlobals().debug || debugFromEnv(ctx.env)) enableDebugLog(ctx);
     });
 
   providerOptions(program.command('login'))

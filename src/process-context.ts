@@ -1,6 +1,7 @@
 import { homedir } from 'node:os';
 import { isatty } from 'node:tty';
 import type { Context } from './context.js';
+import { providerFetchFor } from './net/proxy.js';
 
 /** Splits a BROWSER value such as `firefox --new-window` into a command and its arguments. */
 export function splitCommandLine(value: string): string[] {
@@ -69,7 +70,8 @@ export function createProcessContext(signal: AbortSignal): Context {
     platform: process.platform,
     homeDir: homedir(),
     now: () => Date.now(),
-    fetch: globalThis.fetch,
+    // HTTPS_PROXY/HTTP_PROXY/NO_PROXY apply to provider requests only.
+    fetch: providerFetchFor(env),
     openBrowser: (url) => openInBrowser(url, env),
     signal,
   };

@@ -68,5 +68,5 @@ test('the token in the file is the one we saw and it is expiring: a refresh is a
   const where = { configDir: join(dir, 'c'), profile: 'default' };
   const expiring = session('expiring', 30_000);
   await saveSession(where.configDir, where.profile, expiring);
-  await assert.rejects(getValidSession(context(), where, expiring, { marginMs: MARGIN }), /Refreshing the access token failed/);
+  await assert.rejects(getValidSession(context(), where, expiring, { marginMs: MARGIN }), /Refreshing the access token at https?:\/\/\S+ failed/);
 });

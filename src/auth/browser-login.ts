@@ -6,7 +6,7 @@ import type { BrowserPlan } from './browser-choice.js';
 import type { CallbackOutcome } from './callback-check.js';
 import { startCallbackServer, type CallbackServer } from './callback-server.js';
 import { acceptPastedCallbacks } from './paste-callback.js';
-import { oidc, providerFailure } from './provider.js';
+import { endpointName, oidc, providerFailure } from './provider.js';
 import { renderResultPage } from './result-page.js';
 import { waitAtMost } from './wait.js';
 
@@ -99,10 +99,12 @@ export async function browserLogin(ctx: Context, ui: Terminal, config: oidc.Conf
     const outcome = await waitWithUi(ctx, ui, server, options);
 
     if (outcome.type === 'error') {
+      // Both come from the callback URL, which anyone can craft: no control characters, on the page or in the terminal.
+      const error = sanitizeForTerminal(outcome.error);
       const description = outcome.description ? sanitizeForTerminal(outcome.description) : undefined;
-      await server.finish(renderResultPage({ ok: false, error: outcome.error, description, nextStep: 'Return to your terminal and run `mycli login` again.' }));
+      await server.finish(renderResultPage({ ok: false, error, description, nextStep: 'Return to your terminal and run `mycli login` again.' }));
       throw new AuthError(
-        `The provider refused the login: ${sanitizeForTerminal(outcome.error)}${description ? ` (${description})` : ''}.`,
+        `The provider refused the login: ${error}${description ? ` (${description})` : ''}.`,
         RETRY_HINT,
       );
     }
@@ -118,7 +120,7 @@ export async function browserLogin(ctx: Context, ui: Terminal, config: oidc.Conf
       await server.finish(renderResultPage({ ok: true, name: stringClaim(user.name), email: stringClaim(user.email) }));
       return { tokens, user };
     } catch (error) {
-      const failure = providerFailure(error, 'Logging in');
+      const failure = providerFailure(error, `The token request to ${endpointName(config.serverMetadata().token_endpoint)}`);
       await server.finish(renderResultPage({ ok: false, error: 'login_failed', description: failure.message, nextStep: 'Return to your terminal for details, then run `mycli login` again.' }));
       throw failure instanceof AuthError && !failure.hint ? new AuthError(failure.message, RETRY_HINT) : failure;
     }
@@ -141,6 +143,6 @@ export async function fetchUser(config: oidc.Configuration, tokens: oidc.TokenEn
   try {
     return await oidc.fetchUserInfo(config, tokens.access_token, claims?.sub ?? oidc.skipSubjectCheck);
   } catch (error) {
-    throw providerFailure(error, 'Fetching userinfo');
+    throw providerFailure(error, `The userinfo request to ${endpointName(config.serverMetadata().userinfo_endpoint)}`);
   }
 }

@@ -54,10 +54,13 @@ export async function startCallbackServer(options: CallbackServerOptions): Promi
 
   const allowedHosts = () => new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
 
-  const handle = (req: IncomingMessage, res: ServerResponse) => {
+  const route = (req: IncomingMessage, res: ServerResponse) => {
     // DNS rebinding: a page on another origin resolving to 127.0.0.1 still sends its own Host.
     if (!allowedHosts().has(req.headers.host ?? '')) return reply(res, 421, 'Misdirected request.');
-    const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+    // Only a path: `//host/…`, `/\host/…` or an absolute URL would let the request name another host.
+    const target = req.url ?? '';
+    if (!/^\/(?![/\\])/.test(target)) return reply(res, 400, 'Bad request.');
+    const url = new URL(target, `http://127.0.0.1:${port}`);
     if (url.pathname !== '/callback' && url.pathname !== '/done') return reply(res, 404, 'Not found.');
     if (req.method !== 'GET') return reply(res, 405, 'Method not allowed.', { Allow: 'GET' });
     if (url.pathname === '/done') {
@@ -72,6 +75,15 @@ export async function startCallbackServer(options: CallbackServerOptions): Promi
     accepted = true;
     pending = res; // answered by finish(), once the code has been exchanged
     settle(check.outcome);
+  };
+  // Whatever a local process sends, the login keeps waiting: a request that trips the handler gets a 400.
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
+    try {
+      route(req, res);
+    } catch {
+      if (res.headersSent) res.destroy();
+      else reply(res, 400, 'Bad request.');
+    }
   };
 
   const server = createServer({ requestTimeout: 10_000, headersTimeout: 10_000 }, handle);

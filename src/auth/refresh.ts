@@ -3,7 +3,7 @@ import { AuthError, NotLoggedInError } from '../errors.js';
 import { expiresWithin, type Session } from '../session/format.js';
 import { withSessionLock } from '../session/lock.js';
 import { readSession, saveSession } from '../session/store.js';
-import { configFromSession, oidc, providerFailure } from './provider.js';
+import { configFromSession, endpointName, oidc, providerFailure } from './provider.js';
 import { buildSession } from './session-builder.js';
 
 /** Which session file: the config directory and the (validated) profile name. */
@@ -75,7 +75,7 @@ async function refresh(ctx: Context, session: Session, refreshToken: string, pro
         'Run `mycli login` to log in again.',
       );
     }
-    throw providerFailure(error, 'Refreshing the access token');
+    throw providerFailure(error, `Refreshing the access token at ${endpointName(session.endpoints.token_endpoint)}`);
   }
   return buildSession({
     config,

@@ -24,7 +24,7 @@ async function loadSession(ctx: Context, ui: Terminal, flags: WhoamiFlags, where
   return verified;
 }
 
-/** Reads the session file only (no network, no conf, no protocol library) unless --verify or MYCLI_TOKEN. */
+/** Reads the session file only (no network, no file writer, no protocol library) unless --verify or MYCLI_TOKEN. */
 export async function runWhoami(ctx: Context, flags: WhoamiFlags): Promise<void> {
   const ui = createTerminal(ctx, { json: flags.json });
   const where = resolveWhere(ctx, flags);

@@ -1,6 +1,6 @@
 /**
  * The session file's format, defined once for the fast reader (plain JSON.parse on the read-only
- * paths) and for the writer (conf).
+ * paths) and for the writer (conf, in files.ts).
  */
 export const SESSION_VERSION = 1;
 

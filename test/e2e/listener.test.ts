@@ -1,4 +1,5 @@
 // The loopback listener's rules (SPEC.md "The loopback callback"), each against a running `mycli login`.
+// Forged, malformed and hostile requests are in attack.test.ts.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,42 +21,6 @@ describe('the loopback listener', () => {
   after(async () => {
     await provider.close();
     box.cleanup();
-  });
-
-  test('forged and malformed requests get 4xx and do not end the wait; the real callback then logs in', async () => {
-    const login = await startLogin([], env);
-    const port = callbackPort(login.url);
-    const state = login.url.searchParams.get('state')!;
-    const tokenRequestsBefore = provider.counts.token;
-
-    const forged: Array<[string, { method?: string; path: string; host?: string }, number]> = [
-      ['wrong state with a code', { path: '/callback?code=forged&state=not-the-state' }, 400],
-      ['wrong state with an error', { path: '/callback?error=access_denied&state=not-the-state' }, 400],
-      ['missing state', { path: '/callback?code=forged' }, 400],
-      ['duplicated state', { path: `/callback?code=forged&state=${state}&state=${state}` }, 400],
-      ['duplicated code', { path: `/callback?code=a&code=b&state=${state}` }, 400],
-      ['an iss of another issuer', { path: `/callback?code=forged&state=${state}&iss=https%3A%2F%2Fevil.example` }, 400],
-      ['another Host (DNS rebinding)', { path: `/callback?code=forged&state=${state}`, host: 'evil.example:80' }, 421],
-      ['the right port on another host name', { path: `/callback?code=forged&state=${state}`, host: `evil.example:${port}` }, 421],
-      ['POST', { method: 'POST', path: `/callback?code=forged&state=${state}` }, 405],
-      ['another path', { path: `/other?code=forged&state=${state}` }, 404],
-      ['the result page before any result', { path: '/done' }, 404],
-    ];
-    for (const [what, request, status] of forged) {
-      const response = await rawRequest(port, request);
-      assert.equal(response.status, status, what);
-      assert.equal(response.headers['referrer-policy'], 'no-referrer', what);
-    }
-    assert.equal(provider.counts.token, tokenRequestsBefore, 'no token request for a forged code');
-
-    const page = await completeLogin(login.url.href);
-    assert.equal(page.status, 200);
-    const result = await login.output;
-    assert.equal(result.code, 0, result.stderr);
-    assert.ok(existsSync(sessionFile()));
-
-    // The listener is gone: replaying the callback is refused at the socket.
-    await assert.rejects(rawRequest(port, { path: new URL(page.callbackUrl).pathname + new URL(page.callbackUrl).search }), /ECONNREFUSED/);
   });
 
   test('the provider error ends the login with exit 1 and the error on the page and terminal', async () => {

@@ -9,7 +9,9 @@ test('npm pack → npm install -g → mycli runs', () => {
   const box = sandbox();
   try {
     const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-    const packed = execFileSync(npm, ['pack', '--silent', '--pack-destination', box.dir], { cwd: ROOT, encoding: 'utf8' }).trim().split('\n').pop()!;
+    // --ignore-scripts: `npm test` has built dist/ already, and prepack's rebuild would pull the
+    // bundle from under the other test files running at the same time.
+    const packed = execFileSync(npm, ['pack', '--silent', '--ignore-scripts', '--pack-destination', box.dir], { cwd: ROOT, encoding: 'utf8' }).trim().split('\n').pop()!;
     const prefix = join(box.dir, 'global');
     execFileSync(npm, ['install', '-g', '--prefix', prefix, '--prefer-offline', '--no-audit', '--no-fund', join(box.dir, packed)], { cwd: box.dir, stdio: 'pipe' });
     const mycli = join(prefix, 'bin', 'mycli');

@@ -277,7 +277,7 @@ describe('the provider is down', () => {
     const token = await runCli(['token'], env);
     assert.equal(token.code, 1, token.stderr);
     assert.equal(token.stdout, '');
-    assert.match(token.stderr, /Refreshing the access token failed: cannot reach the provider \(ECONNREFUSED\)/);
+    assert.match(token.stderr, /Refreshing the access token at http:\/\/127\.0\.0\.1:\d+\/token failed: cannot reach the provider: connection refused \(ECONNREFUSED 127\.0\.0\.1:\d+\)/);
     const verify = await runCli(['whoami', '--verify'], env);
     assert.equal(verify.code, 1, verify.stderr);
     assert.match(verify.stderr, /cannot reach the provider/);

@@ -31,8 +31,11 @@ declare module 'oidc-provider' {
   export interface KoaContextWithOIDC {
     readonly method: string;
     readonly path: string;
+    readonly req: IncomingMessage;
     status: number;
     body: unknown;
+    type: string;
+    respond: boolean;
     readonly oidc?: OIDCContext;
   }
 

@@ -1,6 +1,7 @@
 // A real OpenID provider (oidc-provider) for tests and the demo, in-process on 127.0.0.1.
 import { randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type Provider from 'oidc-provider';
 import type { Adapter, AdapterPayload, ClientMetadata, KoaContextWithOIDC } from 'oidc-provider';
@@ -22,6 +23,8 @@ export interface TestProviderOptions {
   deviceSlowDown?: number;
   /** default 0 (any free port) */
   port?: number;
+  /** PEM key and certificate: serve over https:// (the issuer becomes https://127.0.0.1:PORT) */
+  tls?: { key: string; cert: string };
 }
 
 export interface RequestCounts {
@@ -34,8 +37,15 @@ export interface RequestCounts {
   userinfo: number;
 }
 
+/**
+ * A way for the provider to misbehave at one path, for the tests of network failures: `hang` never
+ * answers, `reset` drops the connection, `html` answers 502 with an HTML page (a proxy's or a captive
+ * portal's), `not-json` answers 200 application/json with a broken body.
+ */
+export type Fault = 'hang' | 'reset' | 'html' | 'not-json';
+
 export interface TestProvider {
-  /** http://127.0.0.1:PORT, no trailing slash: discovery works with exactly this string */
+  /** http://127.0.0.1:PORT (https:// with `tls`), no trailing slash: discovery works with exactly this string */
   issuer: string;
   /** public native client */
   clientId: string;
@@ -48,6 +58,12 @@ export interface TestProvider {
   setAccessTokenTtl(seconds: number): void;
   /** Date.now() of each token request with the device_code grant, in order */
   devicePolls: number[];
+  /** The form parameters of every token endpoint request (code, code_verifier, refresh_token, client_secret…), for tests that look for leaks. */
+  tokenRequests: Array<Record<string, unknown>>;
+  /** The body of every successful token endpoint response (access_token, refresh_token, id_token…). */
+  tokenResponses: Array<Record<string, unknown>>;
+  /** Makes requests to `path` (e.g. '/token') fail as `fault` describes; `undefined` heals it. */
+  fault(path: string, fault: Fault | undefined): void;
   /** Destroys every refresh token issued so far; access tokens already issued stay valid until they expire, as with Auth0. */
   revokeRefreshTokens(): Promise<void>;
   close(): Promise<void>;
@@ -94,9 +110,10 @@ export async function startTestProvider(opts: TestProviderOptions = {}): Promise
   let userAccessTokenTtl = accessTokenTtl;
   const { default: ProviderClass } = await import('oidc-provider');
 
-  const server = createServer();
+  // https.Server has the same request/close surface as http.Server.
+  const server = opts.tls ? (createHttpsServer(opts.tls) as unknown as Server) : createServer();
   await listen(server, port);
-  const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const issuer = `${opts.tls ? 'https' : 'http'}://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   const store = new MemoryStore();
   const ccClientSecret = randomBytes(24).toString('base64url');
@@ -168,9 +185,20 @@ export async function startTestProvider(opts: TestProviderOptions = {}): Promise
   const counts: RequestCounts = { authorization: 0, token: 0, refresh: 0, revocation: 0, userinfo: 0 };
   const devicePolls: number[] = [];
   let slowDownsLeft = deviceSlowDown;
+  const tokenRequests: Array<Record<string, unknown>> = [];
+  const tokenResponses: Array<Record<string, unknown>> = [];
+  const faults = new Map<string, Fault>();
   provider.use(async (ctx, next) => {
+    const fault = faults.get(ctx.path);
+    if (fault) {
+      // oidc-provider never sees this request: record what the client sent, for the leak tests.
+      if (ctx.path === '/token') tokenRequests.push(Object.fromEntries(new URLSearchParams(await readBody(ctx.req))));
+      return misbehave(ctx, fault);
+    }
     await next();
     countRequest(ctx, counts);
+    if (ctx.oidc?.route === 'token' && isRecord(ctx.oidc.body)) tokenRequests.push({ ...ctx.oidc.body });
+    if (ctx.oidc?.route === 'token' && ctx.status === 200 && isRecord(ctx.body)) tokenResponses.push({ ...ctx.body });
     if (ctx.oidc?.route === 'device_authorization' && ctx.status === 200 && isRecord(ctx.body)) {
       ctx.body.interval ??= deviceInterval;
     }
@@ -196,9 +224,40 @@ export async function startTestProvider(opts: TestProviderOptions = {}): Promise
       userAccessTokenTtl = seconds;
     },
     devicePolls,
+    tokenRequests,
+    tokenResponses,
+    fault: (path, fault) => void (fault ? faults.set(path, fault) : faults.delete(path)),
     revokeRefreshTokens: async () => store.destroyModel('RefreshToken'),
     close: () => close(server),
   };
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  let body = '';
+  for await (const chunk of req) body += chunk;
+  return body;
+}
+
+async function misbehave(ctx: KoaContextWithOIDC, fault: Fault): Promise<void> {
+  switch (fault) {
+    case 'hang':
+      // Never answers; close() drops the connection.
+      return new Promise<void>(() => {});
+    case 'reset':
+      ctx.respond = false;
+      ctx.req.socket.destroy();
+      return;
+    case 'html':
+      ctx.status = 502;
+      ctx.type = 'text/html';
+      ctx.body = '<!doctype html><title>Bad gateway</title><h1>502 Bad Gateway</h1>';
+      return;
+    case 'not-json':
+      ctx.status = 200;
+      ctx.type = 'application/json';
+      ctx.body = '{"access_token": "trunc';
+      return;
+  }
 }
 
 function countRequest(ctx: KoaContextWithOIDC, counts: RequestCounts): void {

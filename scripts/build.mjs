@@ -1,21 +1,38 @@
-// Bundles src/ into dist/ with esbuild: one module graph resolved at build time, so start-up pays for
-// no module resolution of our own files. Chunks are split so each command loads only what it needs.
+// Builds dist/ with esbuild, as two bundles, because start-up time is what `mycli whoami` and
+// `mycli token` are judged on (npm run bench):
+//
+// - dist/cli.cjs, the start-up bundle: main, commander, chalk, whoami, token and what they read. One
+//   CommonJS file: Node pays about 1 ms for every ES module it loads, and its ES-module loader is not
+//   needed at all when bin/mycli.js (CommonJS too) loads this one file. Its dynamic imports of our own
+//   modules become imports of dist/lazy.js; those of packages stay imports from node_modules (never
+//   reached on the hot paths). dist/cli.cache is V8's code cache for it (see bin/mycli.js).
+// - dist/lazy.js (src/lazy.ts) and its chunks: login, logout, config, refresh, with openid-client, conf,
+//   proper-lockfile and the spinner, each chunk loaded when first needed.
+//
+// The two bundles each hold a copy of the small shared modules; src/errors.ts makes `instanceof` work
+// across the copies.
 import { build } from 'esbuild';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { isBuiltin } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
-// An ESM `import … from 'node:fs'` makes Node build an ES-module facade of the whole built-in, reading
-// every export (for node:process that even opens stdin): about 13 ms of mycli's start-up. Statically
-// imported built-ins are therefore loaded with require(), as CommonJS code does.
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+const here = (path) => fileURLToPath(new URL(path, import.meta.url));
+
 // conf's schema validator, which mycli never uses (see scripts/stubs/ajv.js).
 const withoutAjv = {
   name: 'without-ajv',
   setup(build) {
-    build.onResolve({ filter: /^ajv(-formats)?(\/|$)/ }, () => ({ path: fileURLToPath(new URL('stubs/ajv.js', import.meta.url)) }));
+    build.onResolve({ filter: /^ajv(-formats)?(\/|$)/ }, () => ({ path: here('stubs/ajv.js') }));
   },
 };
 
+// An ESM `import … from 'node:fs'` makes Node build an ES-module facade of the whole built-in, reading
+// every export (for node:process that even opens stdin): about 13 ms of mycli's start-up. Statically
+// imported built-ins are therefore loaded with require(), as CommonJS code does.
 const builtinsViaRequire = {
   name: 'builtins-via-require',
   setup(build) {
@@ -29,33 +46,85 @@ const builtinsViaRequire = {
   },
 };
 
-const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
-rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
-const result = await build({
-  entryPoints: ['src/cli.ts'],
-  outdir: 'dist',
+// commander requires node:child_process at load time (which loads net, dgram and more) only to run
+// stand-alone executable subcommands, which mycli has none of: it gets the module on first use instead.
+const commanderWithoutEagerChildProcess = {
+  name: 'commander-without-eager-child-process',
+  setup(build) {
+    build.onResolve({ filter: /^node:child_process$/ }, (args) =>
+      args.importer.includes('node_modules/commander/') ? { path: 'child_process', namespace: 'lazy-builtin' } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, () => ({
+      contents: "let m; module.exports = new Proxy({}, { get: (_, key) => (m ??= require('node:child_process'))[key] });",
+      loader: 'js',
+    }));
+  },
+};
+
+// In the start-up bundle: what is imported dynamically is not bundled. Our modules come from
+// dist/lazy.js (which exports them all: src/lazy.ts), packages and built-ins from where Node finds them.
+const lazyImportsFromLazyBundle = {
+  name: 'lazy-imports-from-lazy-bundle',
+  setup(build) {
+    build.onResolve({ filter: /.*/ }, (args) => {
+      if (args.kind !== 'dynamic-import') return undefined;
+      return args.path.startsWith('.') ? { path: './lazy.js', external: true } : { path: args.path, external: true };
+    });
+  },
+};
+
+const common = {
   bundle: true,
-  splitting: true,
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  // Dependencies are bundled too, so start-up resolves and reads one file per chunk, not dozens.
-  // `open` stays external: it finds its bundled xdg-open script next to its own files. undici (loaded
-  // only when a proxy is set) stays external too: it does not survive bundling into ESM.
+  // `open` finds its xdg-open script next to its own files; undici (only with a proxy set) does not
+  // survive bundling into ESM: both load from node_modules.
   external: ['open', 'undici'],
-  // Bundled CommonJS (commander, ajv) calls require() for Node built-ins.
+  // Bundled CommonJS (commander, proper-lockfile) calls require() for Node built-ins.
   banner: { js: "import { createRequire as __mycliCreateRequire } from 'node:module'; const require = __mycliCreateRequire(import.meta.url);" },
-  plugins: [builtinsViaRequire, withoutAjv],
   metafile: true,
-  sourcemap: false,
   minify: true,
   legalComments: 'none',
   define: { MYCLI_VERSION: JSON.stringify(pkg.version) },
   logLevel: 'warning',
+};
+
+rmSync(here('../dist'), { recursive: true, force: true });
+const [startup, lazy] = await Promise.all([
+  build({
+    ...common,
+    format: 'cjs',
+    banner: {},
+    entryPoints: ['src/cli.ts'],
+    outfile: 'dist/cli.cjs',
+    plugins: [commanderWithoutEagerChildProcess, builtinsViaRequire, lazyImportsFromLazyBundle],
+  }),
+  build({ ...common, entryPoints: ['src/lazy.ts'], outdir: 'dist', splitting: true, plugins: [builtinsViaRequire, withoutAjv] }),
+]);
+// dist/cli.cjs runs inside a vm.Script (for the code cache), where import() has no loader: its dynamic
+// imports call the loader bin/mycli.js hands it instead. Every one of them is rewritten, and counted
+// against esbuild's own list, so none is missed or invented.
+const cliFile = here('../dist/cli.cjs');
+const dynamicImports = startup.metafile.outputs['dist/cli.cjs'].imports.filter((i) => i.kind === 'dynamic-import').length;
+const cliSource = readFileSync(cliFile, 'utf8');
+const rewritten = cliSource.replace(/\bimport\(/g, '__mycliImport(');
+const rewrites = (cliSource.match(/\bimport\(/g) ?? []).length;
+if (rewrites !== dynamicImports) throw new Error(`dist/cli.cjs: ${rewrites} import( found, esbuild reports ${dynamicImports} dynamic imports`);
+writeFileSync(cliFile, rewritten);
+
+// V8's code cache for dist/cli.cjs, made by running the hot paths once (functions compiled while they
+// run are in it). bin/mycli.js hands it to V8, which ignores it under another Node version.
+const scratch = mkdtempSync(join(tmpdir(), 'mycli-build-'));
+const warmUp = spawnSync(process.execPath, [here('../bin/mycli.js'), 'whoami'], {
+  env: { ...process.env, MYCLI_WRITE_CODE_CACHE: '1', MYCLI_CONFIG_DIR: scratch, MYCLI_TOKEN: '' },
+  stdio: 'ignore',
 });
-// Kept for test/bundle.test.ts, which checks what the hot paths load.
-writeFileSync(new URL('../dist/meta.json', import.meta.url), JSON.stringify(result.metafile));
+rmSync(scratch, { recursive: true, force: true });
+if (warmUp.status !== 4 || !existsSync(here('../dist/cli.cache'))) throw new Error(`making the code cache failed (exit ${warmUp.status})`);
+// Kept for test/bundle.test.ts, which checks what start-up loads.
+writeFileSync(here('../dist/meta.json'), JSON.stringify({ startup: startup.metafile, lazy: lazy.metafile }));
 if (process.env.MYCLI_BUILD_ANALYZE) {
   const { analyzeMetafile } = await import('esbuild');
-  console.log(await analyzeMetafile(result.metafile));
+  console.log(await analyzeMetafile(startup.metafile), await analyzeMetafile(lazy.metafile));
 }

@@ -16,6 +16,8 @@ export interface BrowserLoginOptions {
   audience: string | undefined;
   timeoutSeconds: number;
   browser: BrowserPlan;
+  /** Saves what the login got; runs before the result page is shown, and its failure fails the login. */
+  complete: (result: LoginResult) => Promise<void>;
   /** Also accept the callback URL pasted into the terminal (stdin is a TTY and nothing forbids prompting). */
   paste: boolean;
 }
@@ -117,6 +119,9 @@ export async function browserLogin(ctx: Context, ui: Terminal, config: oidc.Conf
         { redirect_uri: server.redirectUri },
       );
       const user = await fetchUser(config, tokens);
+      // The session is saved before the browser says "logged in", so the page never claims a login
+      // that the terminal then reports as failed.
+      await options.complete({ tokens, user });
       await server.finish(renderResultPage({ ok: true, name: stringClaim(user.name), email: stringClaim(user.email) }));
       return { tokens, user };
     } catch (error) {

@@ -44,22 +44,40 @@ function checkMode(ctx: Context, flags: LoginFlags): void {
 }
 
 /** A person logs in, in a browser here or through a code entered on any device: a session of the user. */
-async function personLogin(ctx: Context, ui: Terminal, flags: LoginFlags, settings: Settings, timeoutSeconds: number | undefined): Promise<Session> {
+async function personLogin(
+  ctx: Context,
+  ui: Terminal,
+  flags: LoginFlags,
+  settings: Settings,
+  timeoutSeconds: number | undefined,
+  save: (session: Session) => Promise<void>,
+): Promise<Session> {
   const { issuer, clientId } = requireProvider(settings); // already checked before any request
   const config = await discover(ctx, issuer, clientId);
   const browser = planBrowser(ctx, !flags.browser);
-  const { tokens, user }: LoginResult = flags.device
-    ? await deviceLogin(ctx, ui, config, { scope: settings.scope, audience: settings.audience, browser, timeoutSeconds })
-    : await browserLogin(ctx, ui, config, {
-      port: settings.port,
-      scope: settings.scope,
-      audience: settings.audience,
-      timeoutSeconds: timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS,
-      browser,
-      // Only a person at a terminal can paste; under CI nothing ever prompts.
-      paste: ctx.io.stdinIsTTY && !ctx.env.CI,
-    });
-  return buildSession({ config, clientId, audience: settings.audience, source: 'session', tokens, user: user as SessionUser, now: ctx.now() });
+  const toSession = ({ tokens, user }: LoginResult): Session =>
+    buildSession({ config, clientId, audience: settings.audience, source: 'session', tokens, user: user as SessionUser, now: ctx.now() });
+  if (flags.device) {
+    const session = toSession(await deviceLogin(ctx, ui, config, { scope: settings.scope, audience: settings.audience, browser, timeoutSeconds }));
+    await save(session);
+    return session;
+  }
+  let session: Session | undefined;
+  await browserLogin(ctx, ui, config, {
+    port: settings.port,
+    scope: settings.scope,
+    audience: settings.audience,
+    timeoutSeconds: timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS,
+    browser,
+    // Saved before the browser shows "logged in".
+    complete: async (result) => {
+      session = toSession(result);
+      await save(session);
+    },
+    // Only a person at a terminal can paste; under CI nothing ever prompts.
+    paste: ctx.io.stdinIsTTY && !ctx.env.CI,
+  });
+  return session!;
 }
 
 export async function runLogin(ctx: Context, flags: LoginFlags): Promise<void> {
@@ -69,16 +87,17 @@ export async function runLogin(ctx: Context, flags: LoginFlags): Promise<void> {
   const timeoutSeconds = flags.timeout === undefined ? undefined : validateTimeout(flags.timeout);
   checkMode(ctx, flags);
   const { issuer, clientId } = requireProvider(settings);
+  const save = (session: Session) => saveSession(where.configDir, where.profile, session);
 
   let session: Session;
   if (flags.clientCredentials) {
     // The people's default scopes mean nothing to a client acting as itself: send only a chosen one.
     const scope = settings.scope === DEFAULT_SCOPE ? undefined : settings.scope;
     session = await clientCredentialsLogin(ctx, { issuer, clientId, audience: settings.audience, scope });
+    await save(session);
   } else {
-    session = await personLogin(ctx, ui, flags, settings, timeoutSeconds);
+    session = await personLogin(ctx, ui, flags, settings, timeoutSeconds, save);
   }
-  await saveSession(where.configDir, where.profile, session);
   const identity = identityOf(session, where.profile);
   ui.success(sanitizeForTerminal(headline(identity)));
   if (flags.json) ui.data(JSON.stringify(identity));

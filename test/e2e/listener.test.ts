@@ -1,7 +1,7 @@
 // The loopback listener's rules (SPEC.md "The loopback callback"), each against a running `mycli login`.
 // Forged, malformed and hostile requests are in attack.test.ts.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { authorizeUntilCallback, completeLogin } from '../support/login-driver.ts';
@@ -62,4 +62,22 @@ describe('the loopback listener', () => {
     assert.ok(!existsSync(join(env2.MYCLI_CONFIG_DIR!, 'sessions', 'default.json')));
     box2.cleanup();
   });
+
+  test('a session that cannot be saved is a failed login in the browser too, never "logged in"', async () => {
+    const box2 = sandbox();
+    // A regular file where the sessions directory should be: the save fails, even as root.
+    mkdirSync(box2.env.MYCLI_CONFIG_DIR!, { recursive: true });
+    writeFileSync(join(box2.env.MYCLI_CONFIG_DIR!, 'sessions'), '');
+    const env2 = { ...env, MYCLI_CONFIG_DIR: box2.env.MYCLI_CONFIG_DIR };
+    const login = await startLogin([], env2);
+    const page = await completeLogin(login.url.href);
+    assert.match(page.body, /Login failed/);
+    assert.doesNotMatch(page.body, /You are logged in/);
+    const result = await login.output;
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /Cannot write .*default\.json \((EEXIST|ENOTDIR)\)/);
+    assert.doesNotMatch(result.stderr, /Logged in as/);
+    box2.cleanup();
+  });
 });
+

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { AuthError } from '../errors.js';
 import { checkCallbackUrl, type CallbackOutcome } from './callback-check.js';
+import { RESULT_PAGE_CSP } from './result-page.js';
 
 export interface CallbackServerOptions {
   /** 0 = any free port (RFC 8252 providers); otherwise the registered one. */
@@ -34,7 +35,7 @@ const SECURITY_HEADERS = {
   'Referrer-Policy': 'no-referrer',
   'X-Content-Type-Options': 'nosniff',
   'X-Frame-Options': 'DENY',
-  'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  'Content-Security-Policy': RESULT_PAGE_CSP,
 };
 
 function reply(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { escapeHtml } from '../ui/text.js';
 
 export type ResultPage =
@@ -28,6 +29,29 @@ h2{font-size:1rem;margin:1.25rem 0 .25rem}
 p{margin:.5rem 0}.lead{font-size:1.1rem}.muted{color:var(--muted)}
 .lead,code{overflow-wrap:anywhere}
 code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.95em;background:var(--code);padding:.05em .3em;border-radius:4px}`;
+
+/** The success page's one script. Browsers let a script close only tabs a script opened; it tries anyway. */
+export const CLOSE_SCRIPT = 'setTimeout(function(){window.close()},2000)';
+
+/** A CSP source for exactly this inline text: the browser runs/applies it only if its hash matches. */
+function cspHash(text: string): string {
+  return `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
+}
+
+/**
+ * The Content-Security-Policy the listener sends with every answer. The page's inline script and style are
+ * allowed by hash, not 'unsafe-inline': markup a hostile provider slipped past escaping still could not run.
+ * Hashed from the same constants the page embeds, so the two cannot drift apart.
+ */
+export const RESULT_PAGE_CSP = [
+  "default-src 'none'",
+  `style-src ${cspHash(STYLE)}`,
+  `script-src ${cspHash(CLOSE_SCRIPT)}`,
+  'img-src data:',
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
 
 const ICON_OK = '<path d="M7 12.5l3.2 3.2L17 9"/>';
 const ICON_BAD = '<path d="M8.5 8.5l7 7M15.5 8.5l-7 7"/>';
@@ -71,7 +95,7 @@ export function renderResultPage(result: ResultPage): string {
   const { title, body } = result.ok
     ? successBody(result.name, result.email)
     : errorBody(result.error, result.description, result.nextStep);
-  const closeScript = result.ok ? '\n<script>setTimeout(function(){window.close()},2000)</script>' : '';
+  const closeScript = result.ok ? `\n<script>${CLOSE_SCRIPT}</script>` : '';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <meta name="referrer" content="no-referrer"><meta name="color-scheme" content="light dark"><link rel="icon" href="data:,">

@@ -60,6 +60,7 @@ describe('in a real browser (Chromium)', () => {
     const page = await nextTab;
     const tab = await watchTab(page);
     await page.waitForURL((url) => url.pathname.startsWith('/interaction/'));
+    const doneResponse = page.waitForResponse((response) => new URL(response.url()).pathname === '/done');
     await signIn(page, 'alice');
     const done = await waitForResultPage(page);
 
@@ -84,6 +85,11 @@ describe('in a real browser (Chromium)', () => {
     assert.deepEqual(tab.requests.slice(fromCallback).map((url) => url.origin + url.pathname), [`${callbackOrigin}/callback`, `${callbackOrigin}/done`]);
     assert.deepEqual(tab.consoleErrors(), []);
     await checkBothSchemes(page, 'login-success');
+    // The inline script is allowed by its hash alone, and still runs (a CSP refusal would be a console error).
+    const csp = (await doneResponse).headers()['content-security-policy'] ?? '';
+    const scriptSrc = csp.split(';').map((directive) => directive.trim()).find((directive) => directive.startsWith('script-src '));
+    assert.match(scriptSrc ?? '', /^script-src 'sha256-[A-Za-z0-9+/]{43}='$/);
+    assert.doesNotMatch(csp, /unsafe-inline/);
     await tab.closeRequested();
 
     const result = await login.output;

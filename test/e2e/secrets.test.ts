@@ -1,14 +1,16 @@
 // Secrets never leak. Every scenario below runs with the debug log on (--debug or MYCLI_DEBUG=1); at
 // the end, no token, authorization code, code verifier or client secret the provider saw or issued may
 // appear in any output (except `mycli token`'s stdout) or in any file but the session file.
-// To cover a new way to log in (device flow, client credentials…), add a scenario to SCENARIOS.
+// Covered: browser login (and its failures), device login (approved and denied), client credentials
+// (login, and `token` re-minting an expired one), MYCLI_TOKEN, whoami, token, logout.
+// To cover a new way to log in, add a scenario to SCENARIOS.
 import assert from 'node:assert/strict';
-import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { authorizeUntilCallback, completeLogin } from '../support/login-driver.ts';
+import { approveDevice, authorizeUntilCallback, completeLogin } from '../support/login-driver.ts';
 import { startTestProvider, type TestProvider } from '../support/provider.ts';
-import { RECORDING_BROWSER, runCli, sandbox, startLogin, waitForRecordedUrl, type CliResult } from '../support/cli.ts';
+import { RECORDING_BROWSER, runCli, sandbox, startDeviceLogin, startLogin, waitForRecordedUrl, type CliResult } from '../support/cli.ts';
 import { callbackPort, rawRequest } from '../support/http.ts';
 
 /** Something a scenario produced that a person or another program can see. */
@@ -24,6 +26,8 @@ interface World {
   dir: string;
   /** The recording browser's log: it receives the logout URL with id_token_hint, as SPEC.md says it must. */
   browserLog: string;
+  /** Secrets the provider never saw (a made-up MYCLI_TOKEN), added by the scenario that uses them. */
+  otherSecrets: Map<string, string>;
 }
 
 interface Scenario {
@@ -59,6 +63,20 @@ async function failingLogin(world: World, what: string, path: string, fault: 'ha
   } finally {
     world.provider.fault(path, undefined);
   }
+}
+
+const sessionFileOf = (world: World) => join(world.env.MYCLI_CONFIG_DIR!, 'sessions', 'default.json');
+
+/** The client-credentials client of the test provider; MYCLI_CLIENT_SECRET is already its secret. */
+const ccEnv = (world: World) => ({ ...world.env, MYCLI_CLIENT_ID: world.provider.ccClientId });
+
+async function deviceLogin(world: World, what: string, deny: boolean): Promise<Output[]> {
+  const login = await startDeviceLogin(['--debug'], world.env);
+  await approveDevice(login.verificationUri, login.userCode, { login: 'carol', deny });
+  const result = await login.output;
+  assert.equal(result.code, deny ? 1 : 0, `${what}: ${result.stderr}`);
+  assert.match(result.stderr, /\[debug\] POST http:\/\/127\.0\.0\.1:\d+\/token → \d{3}/, 'the debug log is on');
+  return outputsOf(what, result);
 }
 
 const SCENARIOS: Scenario[] = [
@@ -130,6 +148,56 @@ const SCENARIOS: Scenario[] = [
       return outputsOf('timed-out login', result);
     },
   },
+  { name: 'a device login denied at the provider', run: (world) => deviceLogin(world, 'denied device login', true) },
+  {
+    name: 'whoami with MYCLI_TOKEN: a real access token, then garbage',
+    async run(world) {
+      const accessToken = JSON.parse(readFileSync(sessionFileOf(world), 'utf8')).tokens.accessToken;
+      const garbage = 'garbage-token-nobody-issued-0123456789';
+      world.otherSecrets.set(garbage, 'the garbage MYCLI_TOKEN');
+      const valid = await runCli(viaFlag(['whoami']), { ...world.env, MYCLI_TOKEN: accessToken });
+      const validJson = await runCli(['whoami', '--json'], viaEnv({ ...world.env, MYCLI_TOKEN: accessToken }));
+      assert.equal(valid.code, 0, valid.stderr);
+      assert.match(valid.stdout, /\(from MYCLI_TOKEN\)/);
+      assert.equal(validJson.code, 0, validJson.stderr);
+      const rejected = await runCli(viaFlag(['whoami']), { ...world.env, MYCLI_TOKEN: garbage });
+      const rejectedJson = await runCli(['whoami', '--json'], viaEnv({ ...world.env, MYCLI_TOKEN: garbage }));
+      assert.equal(rejected.code, 4, rejected.stderr);
+      assert.equal(rejectedJson.code, 4, rejectedJson.stderr);
+      // The whoami outputs are checked for the real token like every other output, by the caller.
+      return [...outputsOf('whoami MYCLI_TOKEN', valid), ...outputsOf('whoami --json MYCLI_TOKEN', validJson),
+        ...outputsOf('whoami garbage MYCLI_TOKEN', rejected), ...outputsOf('whoami --json garbage MYCLI_TOKEN', rejectedJson)];
+    },
+  },
+  {
+    name: 'login --client-credentials (the secret from MYCLI_CLIENT_SECRET)',
+    async run(world) {
+      const result = await runCli(viaFlag(['login', '--client-credentials']), ccEnv(world));
+      assert.equal(result.code, 0, result.stderr);
+      assert.match(result.stderr, /Logged in as client/);
+      return outputsOf('login --client-credentials', result);
+    },
+  },
+  {
+    name: 'token re-mints an expired client-credentials token',
+    async run(world) {
+      const file = sessionFileOf(world);
+      const session = JSON.parse(readFileSync(file, 'utf8'));
+      assert.equal(session.source, 'client-credentials');
+      session.tokens.expiresAt = new Date(Date.now() - 3600_000).toISOString();
+      writeFileSync(file, JSON.stringify(session));
+      const requests = world.provider.tokenRequests.length;
+      const result = await runCli(viaFlag(['token']), ccEnv(world));
+      assert.equal(result.code, 0, result.stderr);
+      assert.equal(world.provider.tokenRequests.length, requests + 1, 'a new token was minted');
+      const renewed = JSON.parse(readFileSync(file, 'utf8')).tokens.accessToken;
+      assert.notEqual(renewed, session.tokens.accessToken);
+      assert.equal(result.stdout, `${renewed}\n`);
+      return outputsOf('token (re-minted)', result, true);
+    },
+  },
+  // Last before the logouts, which need a session with an id token.
+  { name: 'login --device, approved', run: (world) => deviceLogin(world, 'device login', false) },
   {
     name: 'logout, handing the logout URL to the browser',
     async run(world) {
@@ -153,11 +221,12 @@ const SCENARIOS: Scenario[] = [
   },
 ];
 
-/** Every secret the provider received or issued during the scenarios, and the client secret. */
-function secretsOf(world: World): Map<string, string> {
-  const secrets = new Map<string, string>();
+/** Every secret the provider received or issued during the scenarios, and the client secret: value → its kinds. */
+function secretsOf(world: World): Map<string, string[]> {
+  const secrets = new Map<string, string[]>();
+  // One value can be of several kinds (the client_secret sent is MYCLI_CLIENT_SECRET): keep them all.
   const add = (kind: string, value: unknown) => {
-    if (typeof value === 'string' && value.length >= 8) secrets.set(value, kind);
+    if (typeof value === 'string' && value.length >= 8) secrets.set(value, [...new Set([...(secrets.get(value) ?? []), kind])]);
   };
   for (const request of world.provider.tokenRequests) {
     for (const key of ['code', 'code_verifier', 'refresh_token', 'client_secret', 'device_code']) add(`${key} sent to the token endpoint`, request[key]);
@@ -166,6 +235,7 @@ function secretsOf(world: World): Map<string, string> {
     for (const key of ['access_token', 'refresh_token', 'id_token']) add(`${key} issued`, response[key]);
   }
   add('MYCLI_CLIENT_SECRET', world.env.MYCLI_CLIENT_SECRET);
+  for (const [value, kind] of world.otherSecrets) add(kind, value);
   return secrets;
 }
 
@@ -175,10 +245,10 @@ function filesUnder(dir: string): string[] {
     .filter((path) => statSync(path).isFile());
 }
 
-function leaksIn(text: string, secrets: Map<string, string>): string[] {
+function leaksIn(text: string, secrets: Map<string, string[]>): string[] {
   const found: string[] = [];
-  for (const [secret, kind] of secrets) {
-    if (text.includes(secret) || text.includes(encodeURIComponent(secret))) found.push(kind);
+  for (const [secret, kinds] of secrets) {
+    if (text.includes(secret) || text.includes(encodeURIComponent(secret))) found.push(kinds.join(' = '));
   }
   return found;
 }
@@ -195,6 +265,7 @@ describe('secrets never leak', () => {
       provider,
       dir: box.dir,
       browserLog: join(box.dir, 'browser.log'),
+      otherSecrets: new Map(),
       env: {
         ...box.env,
         HOME: box.dir,
@@ -219,7 +290,7 @@ describe('secrets never leak', () => {
       outputs.push(...produced);
       const secrets = secretsOf(world);
       for (const output of produced) assert.deepEqual(leaksIn(output.text, secrets), [], `${output.what} shows a secret`);
-      const sessionFile = join(world.env.MYCLI_CONFIG_DIR!, 'sessions', 'default.json');
+      const sessionFile = sessionFileOf(world);
       for (const file of filesUnder(world.dir)) {
         if (file === sessionFile || file === world.browserLog) continue;
         assert.deepEqual(leaksIn(readFileSync(file, 'latin1'), secrets), [], `${relative(world.dir, file)} holds a secret`);
@@ -229,8 +300,9 @@ describe('secrets never leak', () => {
 
   test('no secret in any output of any scenario, nor in any file left behind', () => {
     const secrets = secretsOf(world);
-    const kinds = new Set(secrets.values());
-    for (const kind of ['code sent to the token endpoint', 'code_verifier sent to the token endpoint', 'access_token issued', 'refresh_token issued', 'id_token issued', 'MYCLI_CLIENT_SECRET']) {
+    const kinds = new Set([...secrets.values()].flat());
+    for (const kind of ['code sent to the token endpoint', 'code_verifier sent to the token endpoint', 'access_token issued', 'refresh_token issued', 'id_token issued', 'MYCLI_CLIENT_SECRET',
+      'device_code sent to the token endpoint', 'client_secret sent to the token endpoint', 'the garbage MYCLI_TOKEN']) {
       assert.ok(kinds.has(kind), `the scenarios produced a ${kind} to look for`);
     }
     assert.ok(outputs.some((o) => o.text.includes('[debug] ')), 'the debug log was on');

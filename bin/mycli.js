@@ -53,7 +53,13 @@ for (const stream of [process.stdout, process.stderr]) {
     process.exit(process.exitCode ?? 0);
   });
 }
-loadCli()
+const cli = loadCli();
+// Node's fetch parses HTTP with a WebAssembly module that V8 compiles twice: quickly (Liftoff), then
+// again with its optimising compiler once it has run a little. For the handful of requests a login
+// makes, that second compile is wasted CPU (about 70 ms of each login here, on background threads).
+// Set after loading dist/cli.cjs: V8 rejects a code cache made under other flags.
+require('node:v8').setFlagsFromString('--liftoff-only');
+cli
   .run(process.argv.slice(2), controller.signal)
   .then((code) => {
     process.exitCode = code;

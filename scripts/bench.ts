@@ -90,14 +90,15 @@ try {
   const rows: string[][] = [];
   let missed = 0;
   const nodeProbe = probeOnce(node);
-  rows.push([node.name, base.toFixed(1), '1.00', '', (nodeProbe.maxRssKiB / 1024).toFixed(1), '']);
+  const fastest = (c: Case) => Math.min(...times.get(c)!);
+  rows.push([node.name, base.toFixed(1), fastest(node).toFixed(1), '1.00', '', (nodeProbe.maxRssKiB / 1024).toFixed(1), '']);
   for (const c of cases) {
     const ms = median(times.get(c)!);
     const ratio = ms / base;
     const mem = probeOnce(c).maxRssKiB / 1024;
     const ok = ratio <= c.maxRatio! && mem <= memoryLimitMiB;
     if (!ok) missed++;
-    rows.push([c.name, ms.toFixed(1), ratio.toFixed(2), `≤ ${c.maxRatio!.toFixed(1)}x, ≤ ${memoryLimitMiB} MiB`, mem.toFixed(1), ok ? 'ok' : 'MISSED']);
+    rows.push([c.name, ms.toFixed(1), fastest(c).toFixed(1), ratio.toFixed(2), `≤ ${c.maxRatio!.toFixed(1)}x, ≤ ${memoryLimitMiB} MiB`, mem.toFixed(1), ok ? 'ok' : 'MISSED']);
   }
 
   // login: the CPU the process itself spends (waiting for the person and the provider is idle time).
@@ -112,7 +113,7 @@ try {
   const loginOk = loginOwn < 150;
   if (!loginOk) missed++;
 
-  const header = ['command', 'median ms', 'ratio', 'target', 'peak MiB', ''];
+  const header = ['command', 'median ms', 'min ms', 'ratio (medians)', 'target', 'peak MiB', ''];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (r: string[]) => `| ${r.map((cell, i) => cell.padEnd(widths[i]!)).join(' | ')} |`;
   console.log(`mycli benchmark: ${runs} interleaved runs each, Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model.trim()}`);

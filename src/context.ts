@@ -12,7 +12,7 @@ export interface IO {
 
 /**
  * Every effect a command has enters through this object, so commands run in tests with buffers, a
- * recording browser and a chosen clock. Only bin/mycli.js builds the real one (createProcessContext).
+ * recording browser and a chosen clock. Only the entry point (src/cli.ts) builds the real one.
  */
 export interface Context {
   io: IO;

@@ -5,7 +5,7 @@ import { DEFAULT_CALLBACK_PORT, DEFAULT_TIMEOUT_SECONDS } from './settings.js';
 import { createTerminal } from './ui/terminal.js';
 import { sanitizeForTerminal } from './ui/text.js';
 import { VERSION } from './version.js';
-// whoami and token are the hot paths (shell prompts, $(…) in loops): part of the entry chunk, not loaded later.
+// whoami and token are the hot paths (shell prompts, $(…) in loops): in the start-up bundle, not loaded later.
 import { runToken } from './commands/token.js';
 import { runWhoami } from './commands/whoami.js';
 

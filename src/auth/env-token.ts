@@ -1,17 +1,10 @@
 import type { Context } from '../context.js';
 import { AuthError, NotLoggedInError } from '../errors.js';
 import type { SessionUser } from '../session/format.js';
-import { discover, oidc, providerFailure } from './provider.js';
+import { discover, httpStatusOf, oidc, providerFailure } from './provider.js';
 
 /** openid-client needs a client id to build a configuration; the userinfo request never sends it. */
 const ANY_CLIENT = 'mycli';
-
-/** The HTTP status of a failed provider response, wherever openid-client keeps it. */
-function statusOf(error: unknown): number | undefined {
-  if (error instanceof oidc.WWWAuthenticateChallengeError || error instanceof oidc.ResponseBodyError) return error.status;
-  const cause = error instanceof Error ? error.cause : undefined;
-  return cause instanceof Response ? cause.status : undefined;
-}
 
 /**
  * Who an access token from MYCLI_TOKEN belongs to, asked at the issuer's userinfo endpoint. A token
@@ -26,7 +19,7 @@ export async function identifyAccessToken(ctx: Context, issuer: string, clientId
     const user = await oidc.fetchUserInfo(config, token, oidc.skipSubjectCheck);
     return { issuer: config.serverMetadata().issuer, user: user as SessionUser };
   } catch (error) {
-    const status = statusOf(error);
+    const status = httpStatusOf(error);
     if (status === 401 || status === 403) {
       throw new NotLoggedInError(
         `The provider rejected the access token in MYCLI_TOKEN (HTTP ${status}): it is invalid, expired, or for another issuer.`,

@@ -83,6 +83,12 @@ function responseOf(error: unknown): Response | undefined {
   return undefined;
 }
 
+/** The HTTP status of a failed provider response, wherever openid-client keeps it. */
+export function httpStatusOf(error: unknown): number | undefined {
+  if (error instanceof oidc.WWWAuthenticateChallengeError || error instanceof oidc.ResponseBodyError) return error.status;
+  return responseOf(error)?.status;
+}
+
 /** A CliError raised inside a request (a bad proxy variable), which openid-client wraps. */
 function cliErrorIn(error: unknown): CliError | undefined {
   for (let e: unknown = error, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++) {

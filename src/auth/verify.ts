@@ -1,14 +1,12 @@
 import type { Context } from '../context.js';
 import { NotLoggedInError } from '../errors.js';
 import { expiresWithin, type Session } from '../session/format.js';
-import { configFromSession, oidc, providerFailure } from './provider.js';
+import { configFromSession, httpStatusOf, oidc, providerFailure } from './provider.js';
 import { getValidSession, type SessionPlace } from './refresh.js';
 
 /** The provider turned the access token away (as opposed to not answering). */
 function rejectedToken(error: unknown): boolean {
-  if (error instanceof oidc.WWWAuthenticateChallengeError || error instanceof oidc.ResponseBodyError) return error.status === 401;
-  // A bare 401 without a JSON body or challenge: openid-client keeps the Response as the cause.
-  return error instanceof Error && error.cause instanceof Response && error.cause.status === 401;
+  return httpStatusOf(error) === 401;
 }
 
 async function askUserinfo(ctx: Context, session: Session): Promise<void> {

@@ -8,3 +8,4 @@ export { runConfigGet, runConfigList, runConfigSet, runConfigUnset } from './com
 export { whoamiFromEnvToken } from './commands/whoami-env.js';
 export { verifySession } from './auth/verify.js';
 export { getValidSession } from './auth/refresh.js';
+export { httpFetch } from './net/http-fetch.js';

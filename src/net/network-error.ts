@@ -1,6 +1,7 @@
 /**
  * Why a request never got an answer, in words for the user, read from the error's code chain
- * (fetch failed → undici's SocketError → the system error). Only codes, names and addresses are read,
+ * (fetch failed → undici's SocketError, or node:http's error (src/net/http-fetch.ts) → the system
+ * error). Only codes, names and addresses are read,
  * never a message, which could carry request details (the one exception: the status number in undici's
  * message about a proxy that refused the tunnel).
  */
@@ -42,7 +43,10 @@ export function networkFailure(error: unknown): NetworkFailure | undefined {
     // The address or host name tells a proxy that failed from a provider that did.
     const host = typeof address === 'string' ? address : typeof hostname === 'string' ? hostname : undefined;
     const where = host ? ` ${host}${typeof port === 'number' ? `:${port}` : ''}` : '';
-    const words = CAUSES[code];
+    // node:http's "socket hang up": the server closed the connection without answering (a reset read
+    // from the socket has a syscall).
+    const hungUp = code === 'ECONNRESET' && (e as NodeJS.ErrnoException).syscall === undefined;
+    const words = hungUp ? CAUSES.UND_ERR_SOCKET : CAUSES[code];
     // Only a wait for the answer is MYCLI_HTTP_TIMEOUT's business; connecting has its own limit.
     if (words) return { cause: `${words} (${code}${where})`, kind: /HEADERS_TIMEOUT|BODY_TIMEOUT/.test(code) ? 'timeout' : 'network' };
     if (/^E[A-Z]+$/.test(code)) return { cause: `${code}${where}`, kind: 'network' };

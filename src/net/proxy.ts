@@ -47,12 +47,13 @@ export function withoutCredentials(value: string): string {
 }
 
 /**
- * The fetch for provider requests: the built-in one, or, when a proxy variable is set, undici's
- * fetch through its EnvHttpProxyAgent (HTTP_PROXY for http:// URLs, HTTPS_PROXY for https:// ones,
- * falling back to HTTP_PROXY; NO_PROXY as curl reads it). undici's own fetch, not the built-in one,
- * so that agent and fetch are always the same undici version. Only provider requests use it: the
- * loopback listener is a server and never goes through a proxy. undici is loaded on the first request,
- * so a command that makes none (whoami, token) never pays for it.
+ * The fetch for provider requests: src/net/http-fetch.ts on node:http (far cheaper to load than the
+ * built-in fetch), or, when a proxy variable is set, undici's fetch through its EnvHttpProxyAgent
+ * (HTTP_PROXY for http:// URLs, HTTPS_PROXY for https:// ones, falling back to HTTP_PROXY; NO_PROXY as
+ * curl reads it). undici's own fetch, not the built-in one, so that agent and fetch are always the same
+ * undici version. Only provider requests use it: the loopback listener is a server and never goes
+ * through a proxy. Either is loaded on the first request, so a command that makes none (whoami,
+ * token) never pays for it.
  */
 export function providerFetchFor(env: Env): Context['fetch'] {
   let settings: ProxySettings | undefined;
@@ -63,10 +64,13 @@ export function providerFetchFor(env: Env): Context['fetch'] {
     // no request (whoami, token) are not stopped by a proxy variable meant for other tools.
     return () => Promise.reject(error);
   }
-  if (!settings) return globalThis.fetch;
   const proxy = settings;
-  let proxied: Promise<Context['fetch']> | undefined;
+  let loaded: Promise<Context['fetch']> | undefined;
   const load = async (): Promise<Context['fetch']> => {
+    if (!proxy) {
+      const { httpFetch } = await import('./http-fetch.js');
+      return httpFetch as unknown as Context['fetch'];
+    }
     const { EnvHttpProxyAgent, fetch } = await import('undici');
     // '' rather than undefined: undici would otherwise fall back to process.env itself.
     const dispatcher = new EnvHttpProxyAgent(proxy);
@@ -74,5 +78,5 @@ export function providerFetchFor(env: Env): Context['fetch'] {
       fetch(input as Parameters<typeof fetch>[0], { ...(init as object), dispatcher } as Parameters<typeof fetch>[1]) as unknown as Promise<Response>;
     return proxied;
   };
-  return async (input, init) => (await (proxied ??= load()))(input, init);
+  return async (input, init) => (await (loaded ??= load()))(input, init);
 }

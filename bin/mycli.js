@@ -4,25 +4,23 @@
 const { readFileSync, writeFileSync } = require('node:fs');
 const { createRequire } = require('node:module');
 const { join } = require('node:path');
-const { pathToFileURL } = require('node:url');
 const vm = require('node:vm');
 
 const dist = join(__dirname, '..', 'dist');
-
-/** dist/cli.cjs's dynamic imports (rewritten at build time): ./lazy.js and friends from dist/, packages as usual. */
-function importFromDist(specifier) {
-  return import(specifier.startsWith('.') ? pathToFileURL(join(dist, specifier)).href : specifier);
-}
+const loaded = new Map();
 
 /**
- * Loads dist/cli.cjs with V8's code cache made at build time (dist/cli.cache), so start-up does not
- * compile it again: about a tenth of `mycli whoami`'s time. The cache is as trusted as the code beside
- * it (both written at build or install time, never at run time), and V8 ignores one from another
- * Node version or build.
+ * Loads one of the two bundles (scripts/build.mjs), dist/cli.cjs or dist/lazy.cjs, with V8's code
+ * cache made for it at build time (dist/NAME.cache), so Node does not parse and compile it again: a
+ * tenth of `mycli whoami`'s time, a third of a login's CPU. The cache is as trusted as the code beside
+ * it (both written at build or install time, never at run time), and V8 ignores one from another Node
+ * version or build (then it simply compiles).
  */
-function loadCli() {
-  const filename = join(dist, 'cli.cjs');
-  const cacheFile = join(dist, 'cli.cache');
+function loadBundle(name) {
+  const known = loaded.get(name);
+  if (known) return known.module.exports;
+  const filename = join(dist, `${name}.cjs`);
+  const cacheFile = join(dist, `${name}.cache`);
   let cachedData;
   try {
     cachedData = readFileSync(cacheFile);
@@ -33,10 +31,22 @@ function loadCli() {
   const wrapper = `(function (exports, require, module, __filename, __dirname, __mycliImport) {${source}\n})`;
   const script = new vm.Script(wrapper, { filename, cachedData });
   const module = { exports: {} };
+  loaded.set(name, { module, script, cacheFile });
   script.runInThisContext()(module.exports, createRequire(filename), module, filename, dist, importFromDist);
-  // The build (scripts/build.mjs) runs one command with this set, to write the cache.
-  if (process.env.MYCLI_WRITE_CODE_CACHE === '1') process.on('exit', () => writeFileSync(cacheFile, script.createCachedData()));
   return module.exports;
+}
+
+/** The bundles' dynamic imports (rewritten at build time): ./lazy.cjs is the second bundle, packages load as usual. */
+function importFromDist(specifier) {
+  if (specifier === './lazy.cjs') return Promise.resolve().then(() => loadBundle('lazy'));
+  return import(specifier);
+}
+
+// The build (scripts/build.mjs) runs commands with this set, to write the caches of the bundles they load.
+if (process.env.MYCLI_WRITE_CODE_CACHE === '1') {
+  process.on('exit', () => {
+    for (const { script, cacheFile } of loaded.values()) writeFileSync(cacheFile, script.createCachedData());
+  });
 }
 
 // Ctrl-C aborts the running command (the login listener closes, no session is written) and exits 130;
@@ -53,13 +63,7 @@ for (const stream of [process.stdout, process.stderr]) {
     process.exit(process.exitCode ?? 0);
   });
 }
-const cli = loadCli();
-// Node's fetch parses HTTP with a WebAssembly module that V8 compiles twice: quickly (Liftoff), then
-// again with its optimising compiler once it has run a little. For the handful of requests a login
-// makes, that second compile is wasted CPU (about 70 ms of each login here, on background threads).
-// Set after loading dist/cli.cjs: V8 rejects a code cache made under other flags.
-require('node:v8').setFlagsFromString('--liftoff-only');
-cli
+loadBundle('cli')
   .run(process.argv.slice(2), controller.signal)
   .then((code) => {
     process.exitCode = code;

@@ -13,9 +13,7 @@
 // across the copies.
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
@@ -68,21 +66,19 @@ const lazyImportsFromLazyBundle = {
   setup(build) {
     build.onResolve({ filter: /.*/ }, (args) => {
       if (args.kind !== 'dynamic-import') return undefined;
-      return args.path.startsWith('.') ? { path: './lazy.js', external: true } : { path: args.path, external: true };
+      return args.path.startsWith('.') ? { path: './lazy.cjs', external: true } : { path: args.path, external: true };
     });
   },
 };
 
 const common = {
   bundle: true,
-  format: 'esm',
+  format: 'cjs',
   platform: 'node',
   target: 'node20',
   // `open` finds its xdg-open script next to its own files; undici (only with a proxy set) does not
   // survive bundling into ESM: both load from node_modules.
   external: ['open', 'undici'],
-  // Bundled CommonJS (commander, proper-lockfile) calls require() for Node built-ins.
-  banner: { js: "import { createRequire as __mycliCreateRequire } from 'node:module'; const require = __mycliCreateRequire(import.meta.url);" },
   metafile: true,
   minify: true,
   legalComments: 'none',
@@ -94,34 +90,41 @@ rmSync(here('../dist'), { recursive: true, force: true });
 const [startup, lazy] = await Promise.all([
   build({
     ...common,
-    format: 'cjs',
-    banner: {},
     entryPoints: ['src/cli.ts'],
     outfile: 'dist/cli.cjs',
     plugins: [commanderWithoutEagerChildProcess, builtinsViaRequire, lazyImportsFromLazyBundle],
   }),
-  build({ ...common, entryPoints: ['src/lazy.ts'], outdir: 'dist', splitting: true, plugins: [builtinsViaRequire, withoutAjv] }),
+  build({
+    ...common,
+    entryPoints: ['src/lazy.ts'],
+    outfile: 'dist/lazy.cjs',
+    // Headers and Response, wherever bundled code names them, are mycli's (src/net/web-classes.ts):
+    // Node's globals would load its whole fetch implementation.
+    inject: ['src/net/web-classes.ts'],
+    plugins: [builtinsViaRequire, withoutAjv],
+  }),
 ]);
-// dist/cli.cjs runs inside a vm.Script (for the code cache), where import() has no loader: its dynamic
-// imports call the loader bin/mycli.js hands it instead. Every one of them is rewritten, and counted
+// Both bundles run inside a vm.Script (for the code cache), where import() has no loader: their dynamic
+// imports call the loader bin/mycli.js hands them instead. Every one of them is rewritten, and counted
 // against esbuild's own list, so none is missed or invented.
-const cliFile = here('../dist/cli.cjs');
-const dynamicImports = startup.metafile.outputs['dist/cli.cjs'].imports.filter((i) => i.kind === 'dynamic-import').length;
-const cliSource = readFileSync(cliFile, 'utf8');
-const rewritten = cliSource.replace(/\bimport\(/g, '__mycliImport(');
-const rewrites = (cliSource.match(/\bimport\(/g) ?? []).length;
-if (rewrites !== dynamicImports) throw new Error(`dist/cli.cjs: ${rewrites} import( found, esbuild reports ${dynamicImports} dynamic imports`);
-writeFileSync(cliFile, rewritten);
+for (const [result, file] of [[startup, 'dist/cli.cjs'], [lazy, 'dist/lazy.cjs']]) {
+  const path = here(`../${file}`);
+  const dynamicImports = result.metafile.outputs[file].imports.filter((i) => i.kind === 'dynamic-import').length;
+  const source = readFileSync(path, 'utf8');
+  const rewrites = (source.match(/\bimport\(/g) ?? []).length;
+  if (rewrites !== dynamicImports) throw new Error(`${file}: ${rewrites} import( found, esbuild reports ${dynamicImports} dynamic imports`);
+  writeFileSync(path, source.replace(/\bimport\(/g, '__mycliImport('));
+}
 
-// V8's code cache for dist/cli.cjs, made by running the hot paths once (functions compiled while they
-// run are in it). bin/mycli.js hands it to V8, which ignores it under another Node version.
-const scratch = mkdtempSync(join(tmpdir(), 'mycli-build-'));
-const warmUp = spawnSync(process.execPath, [here('../bin/mycli.js'), 'whoami'], {
-  env: { ...process.env, MYCLI_WRITE_CODE_CACHE: '1', MYCLI_CONFIG_DIR: scratch, MYCLI_TOKEN: '' },
-  stdio: 'ignore',
-});
-rmSync(scratch, { recursive: true, force: true });
-if (warmUp.status !== 4 || !existsSync(here('../dist/cli.cache'))) throw new Error(`making the code cache failed (exit ${warmUp.status})`);
+// V8's code caches for both bundles (dist/cli.cache, dist/lazy.cache), made by running mycli: a real
+// login, then whoami (scripts/warm-up.ts). bin/mycli.js hands them to V8, which ignores a cache made
+// under another Node version.
+const warmUp = spawnSync(process.execPath, ['--import', 'tsx', here('warm-up.ts')], { cwd: here('..'), encoding: 'utf8' });
+for (const cache of ['cli.cache', 'lazy.cache']) {
+  if (warmUp.status !== 0 || !existsSync(here(`../dist/${cache}`))) {
+    throw new Error(`making the code caches failed (exit ${warmUp.status}): ${warmUp.stderr}`);
+  }
+}
 // Kept for test/bundle.test.ts, which checks what start-up loads.
 writeFileSync(here('../dist/meta.json'), JSON.stringify({ startup: startup.metafile, lazy: lazy.metafile }));
 if (process.env.MYCLI_BUILD_ANALYZE) {

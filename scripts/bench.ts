@@ -102,13 +102,14 @@ try {
   }
 
   // login: the CPU the process itself spends (waiting for the person and the provider is idle time).
+  const logins = 9;
   const loginCpu: number[] = [];
-  for (let i = 0; i < 5; i++) {
+  for (let i = 0; i < logins; i++) {
     const out = join(work, `login-${i}.jsonl`);
     await logIn(provider.issuer, provider.clientId, { ...baseEnv, MYCLI_CONFIG_DIR: join(work, `login-${i}`), MYCLI_BENCH_PROBE_OUT: out }, true);
     loginCpu.push(JSON.parse(readFileSync(out, 'utf8').trim()).cpuMs);
   }
-  const nodeCpu = median(Array.from({ length: 5 }, () => probeOnce(node).cpuMs));
+  const nodeCpu = median(Array.from({ length: logins }, () => probeOnce(node).cpuMs));
   const loginOwn = median(loginCpu) - nodeCpu;
   const loginOk = loginOwn < 150;
   if (!loginOk) missed++;
@@ -121,7 +122,7 @@ try {
   console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
   for (const r of rows) console.log(line(r));
   console.log(
-    `\nmycli login, CPU of the process: ${median(loginCpu).toFixed(0)} ms in all, ${loginOwn.toFixed(0)} ms beyond bare Node.js start-up (${nodeCpu.toFixed(0)} ms); target < 150 ms: ${loginOk ? 'ok' : 'MISSED'}`,
+    `\nmycli login, CPU of the process (median of ${logins} logins): ${median(loginCpu).toFixed(0)} ms in all, ${loginOwn.toFixed(0)} ms beyond bare Node.js start-up (${nodeCpu.toFixed(0)} ms); target < 150 ms: ${loginOk ? 'ok' : 'MISSED'}`,
   );
   if (check && missed > 0) process.exitCode = 1;
 } finally {

@@ -1,20 +1,21 @@
 // Builds dist/ with esbuild, as two bundles, because start-up time is what `mycli whoami` and
-// `mycli token` are judged on (npm run bench):
+// `mycli token` are judged on, and CPU what a login is (npm run bench):
 //
-// - dist/cli.cjs, the start-up bundle: main, commander, chalk, whoami, token and what they read. One
-//   CommonJS file: Node pays about 1 ms for every ES module it loads, and its ES-module loader is not
-//   needed at all when bin/mycli.js (CommonJS too) loads this one file. Its dynamic imports of our own
-//   modules become imports of dist/lazy.js; those of packages stay imports from node_modules (never
-//   reached on the hot paths). dist/cli.cache is V8's code cache for it (see bin/mycli.js).
-// - dist/lazy.js (src/lazy.ts) and its chunks: login, logout, config, refresh, with openid-client, conf,
-//   proper-lockfile and the spinner, each chunk loaded when first needed.
+// - dist/cli.cjs, the start-up bundle: main, commander, chalk, whoami, token and what they read.
+// - dist/lazy.cjs (src/lazy.ts): login, logout, config, refresh, with openid-client, conf,
+//   proper-lockfile and the spinner, loaded only by the commands that need them.
+//
+// Both are single CommonJS files: Node pays about 1 ms for every ES module it loads, and its ES-module
+// loader is not needed at all when bin/mycli.js (CommonJS too) loads them. Dynamic imports of our own
+// modules in dist/cli.cjs become imports of dist/lazy.cjs; those of packages (open, undici) stay
+// imports from node_modules. bin/mycli.js loads each bundle with V8's code cache made for it here
+// (dist/cli.cache, dist/lazy.cache, by scripts/warm-up.ts), so it is not parsed and compiled again.
 //
 // The two bundles each hold a copy of the small shared modules; src/errors.ts makes `instanceof` work
 // across the copies.
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { isBuiltin } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
@@ -25,22 +26,6 @@ const withoutAjv = {
   name: 'without-ajv',
   setup(build) {
     build.onResolve({ filter: /^ajv(-formats)?(\/|$)/ }, () => ({ path: here('stubs/ajv.js') }));
-  },
-};
-
-// An ESM `import … from 'node:fs'` makes Node build an ES-module facade of the whole built-in, reading
-// every export (for node:process that even opens stdin): about 13 ms of mycli's start-up. Statically
-// imported built-ins are therefore loaded with require(), as CommonJS code does.
-const builtinsViaRequire = {
-  name: 'builtins-via-require',
-  setup(build) {
-    build.onResolve({ filter: /^[a-z_:/]+$/ }, (args) =>
-      args.kind === 'import-statement' && isBuiltin(args.path) ? { path: args.path, namespace: 'builtin' } : undefined,
-    );
-    build.onLoad({ filter: /.*/, namespace: 'builtin' }, (args) => ({
-      contents: `module.exports = require(${JSON.stringify(args.path)});`,
-      loader: 'js',
-    }));
   },
 };
 
@@ -60,7 +45,7 @@ const commanderWithoutEagerChildProcess = {
 };
 
 // In the start-up bundle: what is imported dynamically is not bundled. Our modules come from
-// dist/lazy.js (which exports them all: src/lazy.ts), packages and built-ins from where Node finds them.
+// dist/lazy.cjs (which exports them all: src/lazy.ts), packages and built-ins from where Node finds them.
 const lazyImportsFromLazyBundle = {
   name: 'lazy-imports-from-lazy-bundle',
   setup(build) {
@@ -76,8 +61,8 @@ const common = {
   format: 'cjs',
   platform: 'node',
   target: 'node20',
-  // `open` finds its xdg-open script next to its own files; undici (only with a proxy set) does not
-  // survive bundling into ESM: both load from node_modules.
+  // `open` finds its xdg-open script next to its own files; undici (large, and only used with a proxy
+  // set) is left where it is: both load from node_modules.
   external: ['open', 'undici'],
   metafile: true,
   minify: true,
@@ -92,7 +77,7 @@ const [startup, lazy] = await Promise.all([
     ...common,
     entryPoints: ['src/cli.ts'],
     outfile: 'dist/cli.cjs',
-    plugins: [commanderWithoutEagerChildProcess, builtinsViaRequire, lazyImportsFromLazyBundle],
+    plugins: [commanderWithoutEagerChildProcess, lazyImportsFromLazyBundle],
   }),
   build({
     ...common,
@@ -101,7 +86,7 @@ const [startup, lazy] = await Promise.all([
     // Headers and Response, wherever bundled code names them, are mycli's (src/net/web-classes.ts):
     // Node's globals would load its whole fetch implementation.
     inject: ['src/net/web-classes.ts'],
-    plugins: [builtinsViaRequire, withoutAjv],
+    plugins: [withoutAjv],
   }),
 ]);
 // Both bundles run inside a vm.Script (for the code cache), where import() has no loader: their dynamic

@@ -14,10 +14,12 @@ import { startTestProvider } from '../test/support/provider.ts';
 
 const bin = fileURLToPath(new URL('../bin/mycli.js', import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'mycli-warm-up-'));
-// The environment of a plain interactive login: no CI (which refuses a browser login), no BROWSER,
-// no settings of the person running the build.
+// The environment of a plain interactive login: no CI (which refuses a browser login), no BROWSER, no
+// proxy (the provider is local, and the common path is the one to cache), no settings of the person
+// running the build.
+const dropped = /^(MYCLI_.*|CI|BROWSER|DISPLAY|WAYLAND_DISPLAY|NO_COLOR|NODE_OPTIONS|(HTTPS?|NO|ALL)_PROXY)$/i;
 const env: NodeJS.ProcessEnv = {
-  ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(MYCLI_|CI$|BROWSER$|DISPLAY$|WAYLAND_DISPLAY$|NO_COLOR$|NODE_OPTIONS$)/.test(k))),
+  ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !dropped.test(k))),
   MYCLI_CONFIG_DIR: scratch,
   MYCLI_WRITE_CODE_CACHE: '1',
 };

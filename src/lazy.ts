@@ -1,4 +1,4 @@
-// The second bundle, dist/lazy.js (scripts/build.mjs): everything that the start-up bundle, dist/cli.cjs,
+// The second bundle, dist/lazy.cjs (scripts/build.mjs): everything that the start-up bundle, dist/cli.cjs,
 // loads only when a command needs it (the protocol library, the writer, the lock, the browser opener).
 // dist/cli.cjs turns each of its dynamic imports of these modules into an import of this one.
 export { debugFromEnv, enableDebugLog } from './net/debug.js';

@@ -56,13 +56,9 @@ process.on('SIGINT', () => {
   if (controller.signal.aborted) process.exit(130);
   controller.abort();
 });
-// `mycli whoami | head -1`: a reader that went away is not an error worth a stack trace.
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (error) => {
-    if (error.code !== 'EPIPE') throw error;
-    process.exit(process.exitCode ?? 0);
-  });
-}
+// mycli's output is written synchronously (src/process-context.ts), which takes a reader that went
+// away (`mycli whoami | head -1`) in its stride. Node's own process.stdout and process.stderr streams
+// are made only for the spinner, which draws on stderr only when it is a terminal.
 loadBundle('cli')
   .run(process.argv.slice(2), controller.signal)
   .then((code) => {

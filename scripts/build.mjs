@@ -29,6 +29,16 @@ const withoutAjv = {
   },
 };
 
+// chalk's terminal detection, which mycli does not use (see scripts/stubs/supports-color.js).
+const chalkWithoutColorDetection = {
+  name: 'chalk-without-color-detection',
+  setup(build) {
+    build.onResolve({ filter: /^#supports-color$/ }, (args) =>
+      args.importer.includes('node_modules/chalk/') ? { path: here('stubs/supports-color.js') } : undefined,
+    );
+  },
+};
+
 // commander requires node:child_process at load time (which loads net, dgram and more) only to run
 // stand-alone executable subcommands, which mycli has none of: it gets the module on first use instead.
 const commanderWithoutEagerChildProcess = {
@@ -77,7 +87,7 @@ const [startup, lazy] = await Promise.all([
     ...common,
     entryPoints: ['src/cli.ts'],
     outfile: 'dist/cli.cjs',
-    plugins: [commanderWithoutEagerChildProcess, lazyImportsFromLazyBundle],
+    plugins: [commanderWithoutEagerChildProcess, chalkWithoutColorDetection, lazyImportsFromLazyBundle],
   }),
   build({
     ...common,
@@ -86,7 +96,7 @@ const [startup, lazy] = await Promise.all([
     // Headers and Response, wherever bundled code names them, are mycli's (src/net/web-classes.ts):
     // Node's globals would load its whole fetch implementation.
     inject: ['src/net/web-classes.ts'],
-    plugins: [withoutAjv],
+    plugins: [withoutAjv, chalkWithoutColorDetection],
   }),
 ]);
 // Both bundles run inside a vm.Script (for the code cache), where import() has no loader: their dynamic
@@ -102,8 +112,8 @@ for (const [result, file] of [[startup, 'dist/cli.cjs'], [lazy, 'dist/lazy.cjs']
 }
 
 // V8's code caches for both bundles (dist/cli.cache, dist/lazy.cache), made by running mycli: a real
-// login, then whoami (scripts/warm-up.ts). bin/mycli.js hands them to V8, which ignores a cache made
-// under another Node version.
+// login and the everyday commands after it (scripts/warm-up.ts). bin/mycli.js hands them to V8, which
+// ignores a cache made under another Node version.
 const warmUp = spawnSync(process.execPath, ['--import', 'tsx', here('warm-up.ts')], { cwd: here('..'), encoding: 'utf8' });
 for (const cache of ['cli.cache', 'lazy.cache']) {
   if (warmUp.status !== 0 || !existsSync(here(`../dist/${cache}`))) {

@@ -1,13 +1,20 @@
-import type { Readable, Writable } from 'node:stream';
+import type { Readable } from 'node:stream';
+
+/** Where text is written: the real process writes it at once (src/process-context.ts); tests collect it. */
+export interface Output {
+  write(text: string): unknown;
+}
 
 /** Terminal I/O. Data goes to stdout; progress, prompts, warnings and errors go to stderr. */
 export interface IO {
-  stdout: Writable;
-  stderr: Writable;
+  stdout: Output;
+  stderr: Output;
+  /** stderr as a stream, for the spinner, which draws on it; the real one is made only when asked for. */
+  readonly stderrStream: NodeJS.WritableStream;
   stdin: Readable;
-  stdoutIsTTY: boolean;
-  stderrIsTTY: boolean;
-  stdinIsTTY: boolean;
+  readonly stdoutIsTTY: boolean;
+  readonly stderrIsTTY: boolean;
+  readonly stdinIsTTY: boolean;
 }
 
 /**

@@ -1,5 +1,5 @@
+import { fstatSync, statSync, writeSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { isatty } from 'node:tty';
 import type { Context } from './context.js';
 import { providerFetchFor } from './net/proxy.js';
 
@@ -51,20 +51,70 @@ export async function openInBrowser(url: string, env: Context['env']): Promise<v
   child.unref();
 }
 
+/**
+ * stdout or stderr of this process, written synchronously with fs.writeSync. Node's stream objects for
+ * them (and node:tty, node:net and the stream machinery behind those) cost `mycli whoami` and
+ * `mycli token` a third of their start-up, for a line or two of text; process.stdout on a terminal or
+ * a pipe writes synchronously on POSIX too, so the order of lines is the same.
+ */
+export function processOutput(fd: 1 | 2): { write(text: string): void } {
+  return {
+    write(text) {
+      const bytes = Buffer.from(text);
+      for (let offset = 0; offset < bytes.length; ) {
+        try {
+          offset += writeSync(fd, bytes, offset);
+        } catch (error) {
+          const code = (error as NodeJS.ErrnoException).code;
+          // `mycli token | head -c 10`: the reader went away, and nothing more can be shown.
+          if (code === 'EPIPE') return;
+          // A terminal or pipe someone left non-blocking, full for a moment: write the rest again.
+          if (code !== 'EAGAIN') throw error;
+        }
+      }
+    },
+  };
+}
+
+/**
+ * Whether a descriptor is a terminal. Only a character device can be one, and /dev/null is not: those
+ * answers (output to a pipe, a file or /dev/null) need no node:tty, which loads node:net, a tenth of
+ * `mycli whoami`'s start-up; for the rest node:tty decides.
+ */
+function isTerminal(fd: number): boolean {
+  try {
+    const stats = fstatSync(fd);
+    if (!stats.isCharacterDevice()) return false;
+    if (process.platform !== 'win32' && stats.rdev === statSync('/dev/null').rdev) return false;
+  } catch {
+    return false; // a closed descriptor
+  }
+  return process.getBuiltinModule('node:tty').isatty(fd);
+}
+
 /** The real context, built once by the entry point. */
 export function createProcessContext(signal: AbortSignal): Context {
   const env = process.env;
   return {
     io: {
-      stdout: process.stdout,
-      stderr: process.stderr,
+      stdout: processOutput(1),
+      stderr: processOutput(2),
+      get stderrStream() {
+        return process.stderr;
+      },
       // Opening stdin costs start-up time and only the login's paste fallback reads it.
       get stdin() {
         return process.stdin;
       },
-      stdoutIsTTY: Boolean(process.stdout.isTTY),
-      stderrIsTTY: Boolean(process.stderr.isTTY),
-      stdinIsTTY: isatty(0),
+      get stdoutIsTTY() {
+        return isTerminal(1);
+      },
+      get stderrIsTTY() {
+        return isTerminal(2);
+      },
+      get stdinIsTTY() {
+        return isTerminal(0);
+      },
     },
     env,
     platform: process.platform,

@@ -9,7 +9,7 @@ function terminalFor(env: Record<string, string>, stderrIsTTY: boolean, json = f
   const stderr = new PassThrough();
   let text = '';
   stderr.on('data', (chunk) => (text += chunk));
-  const io = { stdout: new PassThrough(), stderr, stdin: new PassThrough(), stdoutIsTTY: false, stderrIsTTY, stdinIsTTY: false };
+  const io = { stdout: new PassThrough(), stderr, stderrStream: stderr, stdin: new PassThrough(), stdoutIsTTY: false, stderrIsTTY, stdinIsTTY: false };
   const ui = createTerminal({ io, env } as unknown as Context, { json });
   return { ui, output: () => text };
 }

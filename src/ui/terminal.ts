@@ -1,4 +1,4 @@
-import { Chalk } from 'chalk';
+import { Chalk, type ChalkInstance } from 'chalk';
 import type { Context } from '../context.js';
 
 export interface Spinner {
@@ -33,29 +33,35 @@ export function formatElapsed(ms: number): string {
 
 export function createTerminal(ctx: Context, options: { json?: boolean } = {}): Terminal {
   const { env, io } = ctx;
-  const fancy = io.stderrIsTTY && !options.json && !('NO_COLOR' in env && env.NO_COLOR !== '') && env.TERM !== 'dumb';
-  const chalk = new Chalk({ level: fancy ? 1 : 0 });
+  // Decided on the first styled line: asking whether stderr is a terminal loads node:tty, which
+  // whoami and token, printing plain data, never need.
+  let fancy: boolean | undefined;
+  let chalk: ChalkInstance | undefined;
+  const isFancy = () => (fancy ??= io.stderrIsTTY && !options.json && !('NO_COLOR' in env && env.NO_COLOR !== '') && env.TERM !== 'dumb');
+  const paint = () => (chalk ??= new Chalk({ level: isFancy() ? 1 : 0 }));
   const err = (line: string) => io.stderr.write(`${line}\n`);
   return {
-    fancy,
+    get fancy() {
+      return isFancy();
+    },
     info: err,
-    warn: (line) => err(chalk.yellow(`Warning: ${line}`)),
-    success: (line) => err(chalk.green(`✓ ${line}`)),
+    warn: (line) => err(paint().yellow(`Warning: ${line}`)),
+    success: (line) => err(paint().green(`✓ ${line}`)),
     failure: (line, hint) => {
-      err(chalk.red(`✗ ${line}`));
+      err(paint().red(`✗ ${line}`));
       if (hint) err(hint);
     },
     data: (line) => io.stdout.write(`${line}\n`),
-    bold: (text) => chalk.bold(text),
-    dim: (text) => chalk.dim(text),
+    bold: (text) => paint().bold(text),
+    dim: (text) => paint().dim(text),
     async spinner(text) {
-      if (!fancy) {
+      if (!isFancy()) {
         err(text);
         return { update() {}, interrupt: (print) => print(), stop() {} };
       }
       const { default: yoctoSpinner } = await import('yocto-spinner');
       // mycli handles Ctrl-C itself (exit 130, listener closed), so the spinner must not.
-      const spin = yoctoSpinner({ text, stream: io.stderr, handleSignals: false }).start();
+      const spin = yoctoSpinner({ text, stream: io.stderrStream as NodeJS.WriteStream, handleSignals: false }).start();
       return {
         update: (next) => void (spin.text = next),
         interrupt: (print) => {

@@ -1,10 +1,9 @@
 // Run by scripts/build.mjs once the bundles are built: makes V8's code caches (dist/cli.cache,
 // dist/lazy.cache) by running mycli itself with MYCLI_WRITE_CODE_CACHE=1, so that bin/mycli.js saves,
 // on exit, the code cache of each bundle the run loaded. A cache holds what V8 compiled during the run,
-// so the runs are the ones users wait for: a real login against a local oidc-provider (the same test
-// provider npm run bench uses) for dist/lazy.cache, then `mycli whoami` for dist/cli.cache, last, so
-// the start-up bundle's cache comes from the hot path itself.
-import { spawn, spawnSync } from 'node:child_process';
+// and each run starts from the cache the one before saved, so the caches end up holding every path
+// below: the runs users wait for, against a local oidc-provider (the one npm run bench uses).
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,8 +36,23 @@ try {
   const code = await exited;
   if (code !== 0) throw new Error(`warm-up login exited ${code}: ${stderr}`);
 
-  const whoami = spawnSync(process.execPath, [bin, 'whoami'], { env, encoding: 'utf8' });
-  if (whoami.status !== 0) throw new Error(`warm-up whoami exited ${whoami.status}: ${whoami.stderr}`);
+  // Then the everyday commands, logged in and logged out, the error and help paths included.
+  for (const [args, expected] of [
+    [['whoami', '--verify'], 0],
+    [['token'], 0],
+    [['whoami', '--json'], 0],
+    [['whoami'], 0],
+    [['logout', '--no-browser'], 0],
+    [['whoami'], 4],
+    [['token'], 4],
+  ] as const) {
+    // Not spawnSync: the provider answers from this process.
+    const run = spawn(process.execPath, [bin, ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let runErr = '';
+    run.stderr.on('data', (chunk: Buffer) => (runErr += chunk.toString()));
+    const status = await new Promise<number | null>((resolve) => run.on('close', resolve));
+    if (status !== expected) throw new Error(`warm-up mycli ${args.join(' ')} exited ${status}: ${runErr}`);
+  }
 } finally {
   await provider.close();
   rmSync(scratch, { recursive: true, force: true });

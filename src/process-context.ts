@@ -1,6 +1,6 @@
 import { fstatSync, statSync, writeSync } from 'node:fs';
 import { homedir } from 'node:os';
-import type { Context } from './context.js';
+import type { Context, Output } from './context.js';
 import { providerFetchFor } from './net/proxy.js';
 
 /** Splits a BROWSER value such as `firefox --new-window` into a command and its arguments. */
@@ -55,9 +55,23 @@ export async function openInBrowser(url: string, env: Context['env']): Promise<v
  * stdout or stderr of this process, written synchronously with fs.writeSync. Node's stream objects for
  * them (and node:tty, node:net and the stream machinery behind those) cost `mycli whoami` and
  * `mycli token` a third of their start-up, for a line or two of text; process.stdout on a terminal or
- * a pipe writes synchronously on POSIX too, so the order of lines is the same.
+ * a pipe writes synchronously on POSIX too, so the order of lines is the same. On Windows the stream
+ * stays: a console takes text through it (as UTF-16), where bytes written to it would be read in the
+ * console's code page.
  */
-export function processOutput(fd: 1 | 2): { write(text: string): void } {
+function processOutput(fd: 1 | 2): Output {
+  if (process.platform === 'win32') {
+    let stream: NodeJS.WriteStream | undefined;
+    const open = () => {
+      stream = fd === 1 ? process.stdout : process.stderr;
+      // The reader went away (`mycli token | more`, quit early): nothing more can be shown.
+      stream.on('error', (error: NodeJS.ErrnoException) => {
+        if (error.code !== 'EPIPE') throw error;
+      });
+      return stream;
+    };
+    return { write: (text) => (stream ?? open()).write(text) };
+  }
   return {
     write(text) {
       const bytes = Buffer.from(text);

@@ -21,6 +21,15 @@ test('npm pack → npm install -g → mycli runs', () => {
     const whoami = spawnSync(mycli, ['whoami', '--json'], { env: box.env, encoding: 'utf8' });
     assert.equal(whoami.status, 4);
     assert.deepEqual(JSON.parse(whoami.stdout), { loggedIn: false, profile: 'default' });
+    // The second bundle (dist/lazy.cjs) from the installed package: conf writes, openid-client and
+    // the HTTP client reach the network (nothing listens on port 1).
+    const set = spawnSync(mycli, ['config', 'set', 'issuer', 'http://127.0.0.1:1'], { env: box.env, encoding: 'utf8' });
+    assert.equal(set.status, 0, set.stderr);
+    const get = spawnSync(mycli, ['config', 'get', 'issuer'], { env: box.env, encoding: 'utf8' });
+    assert.equal(get.stdout, 'http://127.0.0.1:1/\n');
+    const login = spawnSync(mycli, ['login', '--client-id', 'x', '--no-browser'], { env: box.env, encoding: 'utf8' });
+    assert.equal(login.status, 1);
+    assert.match(login.stderr, /Discovery at http:\/\/127\.0\.0\.1:1\/\.well-known\/openid-configuration failed: cannot reach the provider: connection refused/);
   } finally {
     box.cleanup();
   }

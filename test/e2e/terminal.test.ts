@@ -156,4 +156,22 @@ describe('--help, with examples, for every command', () => {
       assert.ok(examples.split('\n').some((line) => line.startsWith(prefix)), `no example of ${prefix}:\n${examples}`);
     });
   }
+
+  // Each command's options are defined only when it runs or help may be shown (src/main.ts).
+  test('every way to ask for help lists each command with its options; `help CMD` shows them', async () => {
+    for (const args of [['--help'], ['-h'], ['help'], []]) {
+      const result = await runCli(args, {});
+      assert.equal(result.code, args.length === 0 ? 2 : 0, `mycli ${args.join(' ')}: ${result.stderr}`);
+      const listing = args.length === 0 ? result.stderr : result.stdout;
+      for (const command of ['login [options]', 'logout [options]', 'whoami [options]', 'token [options]', 'config']) {
+        assert.match(listing, new RegExp(`^  ${command.replace(/[[\]]/g, '\\$&')} +\\S`, 'm'), `mycli ${args.join(' ')}: ${command}\n${listing}`);
+      }
+    }
+    const whoami = await runCli(['help', 'whoami'], {});
+    assert.equal(whoami.code, 0, whoami.stderr);
+    assert.match(whoami.stdout, /^  --verify +ask the provider/m);
+    const unknown = await runCli(['whoami', '--bogus'], {});
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /unknown option '--bogus'/);
+  });
 });

@@ -23,20 +23,25 @@ const env: NodeJS.ProcessEnv = {
   MYCLI_WRITE_CODE_CACHE: '1',
 };
 
+/** Starts `mycli ARGS`; `exited` rejects unless it ends with `expected`. Not spawnSync: the provider answers from this process. */
+function start(args: string[], expected = 0) {
+  const child = spawn(process.execPath, [bin, ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<void>((resolve, reject) =>
+    child.on('close', (status) => (status === expected ? resolve() : reject(new Error(`warm-up mycli ${args.join(' ')} exited ${status}: ${stderr}`)))),
+  );
+  return { child, exited };
+}
+
 const provider = await startTestProvider();
 try {
-  const login = spawn(process.execPath, [bin, 'login', '--issuer', provider.issuer, '--client-id', provider.clientId, '--port', '0'], {
-    env,
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  login.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => login.on('close', resolve));
-  await completeLogin(await waitForUrl(login.stderr, /\/auth\?/));
-  const code = await exited;
-  if (code !== 0) throw new Error(`warm-up login exited ${code}: ${stderr}`);
-
-  // Then the everyday commands, logged in and logged out, the error and help paths included.
+  const login = start(['login', '--issuer', provider.issuer, '--client-id', provider.clientId, '--port', '0']);
+  // A login that fails before printing its URL rejects `exited` with what it said.
+  const ended = login.exited.then(() => Promise.reject(new Error('warm-up login ended without a login URL')));
+  await completeLogin(await Promise.race([waitForUrl(login.child.stderr, /\/auth\?/), ended]));
+  await login.exited;
+  // Then the everyday commands, logged in and logged out (the failure path included).
   for (const [args, expected] of [
     [['whoami', '--verify'], 0],
     [['token'], 0],
@@ -46,12 +51,7 @@ try {
     [['whoami'], 4],
     [['token'], 4],
   ] as const) {
-    // Not spawnSync: the provider answers from this process.
-    const run = spawn(process.execPath, [bin, ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
-    let runErr = '';
-    run.stderr.on('data', (chunk: Buffer) => (runErr += chunk.toString()));
-    const status = await new Promise<number | null>((resolve) => run.on('close', resolve));
-    if (status !== expected) throw new Error(`warm-up mycli ${args.join(' ')} exited ${status}: ${runErr}`);
+    await start([...args], expected).exited;
   }
 } finally {
   await provider.close();
